@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/**
+ * Everything that defines a benchmark run. The CLI builds it from flags, the desktop app from its
+ * form; both go through this schema, and the result embeds it so a run can be repeated.
+ */
+export const ProviderConfigSchema = z.object({
+  /** Ordered preference: `['cuda']` fails where CUDA cannot run; `['cuda', 'cpu']` falls back and says so. */
+  executionProviders: z.array(z.enum(['cpu', 'cuda'])).min(1).default(['cpu']),
+  /** Threads for one operator; unset lets ONNX Runtime use one per physical core. */
+  intraOpThreads: z.number().int().positive().optional(),
+  interOpThreads: z.number().int().positive().optional(),
+  graphOptimizationLevel: z.enum(['disabled', 'basic', 'extended', 'all']).default('all'),
+});
+
+const ScenarioCommon = {
+  /** Queries run first and thrown away: kernel selection, caches, allocator. */
+  warmupQueries: z.number().int().nonnegative().default(20),
+  /** LoadGen semantics: stop once BOTH the count and the duration are reached. */
+  minQueries: z.number().int().positive().default(200),
+  minDurationMs: z.number().nonnegative().default(5_000),
+};
+
+export const ScenarioConfigSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('single-stream'), ...ScenarioCommon }),
+  z.object({
+    kind: z.literal('offline'),
+    ...ScenarioCommon,
+    batchSizes: z.array(z.number().int().positive()).min(1).default([1, 8, 32]),
+  }),
+  z.object({
+    kind: z.literal('server'),
+    ...ScenarioCommon,
+    /** Poisson arrival rate, queries per second. */
+    targetQps: z.number().positive(),
+  }),
+]);
+
+export const DatasetSelectionSchema = z.object({
+  name: z.enum(['xquad-r', 'mlqa-r', 'custom']).default('xquad-r'),
+  /** Folder that holds `xquad-r/` (or `mlqa-r/`); unset: XLIR_DATA_DIR, else the download cache. */
+  dataDir: z.string().optional(),
+  /** For `mlqa-r` and `custom`: the folder with the files. */
+  path: z.string().optional(),
+  langs: z.array(z.string().min(2)).optional(),
+  /** Deterministic subset of questions (the candidate pool is never reduced by it). */
+  maxQueries: z.number().int().positive().optional(),
+});
+
+export const RunConfigSchema = z.object({
+  /** Model folders (each with manifest.json, model.onnx, tokenizer.json). */
+  models: z.array(z.string().min(1)).min(1),
+  dataset: DatasetSelectionSchema.default({ name: 'xquad-r' }),
+  provider: ProviderConfigSchema.default({ executionProviders: ['cpu'], graphOptimizationLevel: 'all' }),
+  scenario: ScenarioConfigSchema.default({ kind: 'single-stream', warmupQueries: 20, minQueries: 200, minDurationMs: 5_000 }),
+  /** Retrieval quality (mAP etc.); replicas never get it, whatever this says. */
+  quality: z.boolean().default(true),
+  /** Batch size for encoding the candidate pool and the queries for quality. */
+  encodeBatchSize: z.number().int().positive().default(32),
+  /** Write queries.npy/candidates.npy and their ids per model here. */
+  saveEmbeddingsDir: z.string().optional(),
+  /** Seeds the query subset, the query order in latency scenarios and the bootstrap. */
+  seed: z.number().int().nonnegative().default(1),
+  bootstrapResamples: z.number().int().min(100).max(100_000).default(2000),
+});
+
+export type RunConfig = z.infer<typeof RunConfigSchema>;
+export type RunConfigInput = z.input<typeof RunConfigSchema>;
+export type ProviderConfig = z.infer<typeof ProviderConfigSchema>;
+export type ScenarioConfig = z.infer<typeof ScenarioConfigSchema>;
