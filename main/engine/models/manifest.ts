@@ -22,7 +22,10 @@ export const ModelManifestSchema = z
     /** Longest input in tokens, special tokens included; longer inputs are truncated. */
     maxLength: z.number().int().min(2).max(8192),
     prefixes: z.object({ query: z.string(), passage: z.string() }).default({ query: '', passage: '' }),
-    /** ONNX input names the encoder feeds. `tokenTypeIds` is fed as zeros when the graph has it. */
+    /**
+     * ONNX input names the encoder feeds; they must cover every graph input. Declare `tokenTypeIds`
+     * when the graph has such an input (BERT-style exports): it is fed as zeros.
+     */
     inputs: z
       .object({
         inputIds: z.string().default('input_ids'),

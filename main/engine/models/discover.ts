@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { ModelManifest } from './manifest.ts';
+import { MODEL_FOLDER_FILES, modelFilePath, readManifest, requireFile } from './model-folder.ts';
+
+/** One folder found by `listModels`: what `xlir models` prints, or why the folder is broken. */
+export type ModelListing =
+  | {
+      dir: string;
+      ok: true;
+      name: string;
+      family: string;
+      checkpoint: ModelManifest['checkpoint'];
+      dimension: number;
+      maxLength: number;
+      /** Size of model.onnx. */
+      bytes: number;
+      variants: string[];
+    }
+  | { dir: string; ok: false; error: string };
+
+async function describeFolder(dir: string): Promise<ModelListing> {
+  try {
+    const manifest = await readManifest(dir);
+    const modelFile = modelFilePath(dir, manifest);
+    requireFile(modelFile, 'the ONNX graph model.onnx');
+    requireFile(path.join(dir, MODEL_FOLDER_FILES.tokenizer), 'tokenizer.json');
+    const { size } = await stat(modelFile);
+    const { name, family, checkpoint, dimension, maxLength } = manifest;
+    return { dir, ok: true, name, family, checkpoint, dimension, maxLength, bytes: size, variants: Object.keys(manifest.variants ?? {}) };
+  } catch (err) {
+    return { dir, ok: false, error: (err as Error).message };
+  }
+}
+
+/**
+ * The model folders in `dirs`: each subfolder holding a manifest.json, or a dir that is itself
+ * one. A broken folder is listed with its error rather than failing the listing; a dir that
+ * does not exist is skipped (the default search folders need not exist). Nothing is hashed here:
+ * model files can be a gigabyte, so `hashModelFile` is a separate, cached step.
+ */
+export async function listModels(dirs: readonly string[]): Promise<ModelListing[]> {
+  const folders: string[] = [];
+  for (const dir of dirs) {
+    if (existsSync(path.join(dir, MODEL_FOLDER_FILES.manifest))) {
+      folders.push(dir);
+      continue;
+    }
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const folder = path.join(dir, entry.name);
+      if (entry.isDirectory() && existsSync(path.join(folder, MODEL_FOLDER_FILES.manifest))) folders.push(folder);
+    }
+  }
+  return Promise.all(folders.map(describeFolder));
+}
+
+// Keyed by path, size and modification time: a file rewritten in place is hashed again.
+const hashCache = new Map<string, string>();
+
+/** sha256 (hex) of a model folder's ONNX file (`model.onnx`, or a variant's), streamed and cached. */
+export async function hashModelFile(dir: string, variant?: string): Promise<string> {
+  const file = modelFilePath(dir, await readManifest(dir), variant);
+  requireFile(file, variant === undefined ? 'the ONNX graph model.onnx' : `the file of variant "${variant}"`);
+  const { size, mtimeMs } = await stat(file);
+  const key = `${path.resolve(file)}\0${size}\0${mtimeMs}`;
+  const cached = hashCache.get(key);
+  if (cached !== undefined) return cached;
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  const digest = hash.digest('hex');
+  hashCache.set(key, digest);
+  return digest;
+}

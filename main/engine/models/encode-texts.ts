@@ -1,0 +1,28 @@
+import type { Encoder, TextKind } from './encoder.ts';
+
+/**
+ * Encodes many texts (a candidate pool) in batches: `texts.length × dimension` floats, row i for
+ * texts[i]. Texts are batched longest first so each batch holds similar lengths and little padding
+ * (padding costs time, never changes a vector); rows are written back in the caller's order.
+ */
+export async function encodeTexts(
+  encoder: Encoder,
+  texts: readonly string[],
+  kind: TextKind,
+  batchSize: number,
+  onProgress?: (done: number, total: number) => void,
+): Promise<Float32Array> {
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  const dim = encoder.dimension;
+  const total = texts.length;
+  const out = new Float32Array(total * dim);
+  // Character length stands in for token length: tokenizing twice would cost more than it saves.
+  const order = Array.from({ length: total }, (_, i) => i).sort((a, b) => texts[b].length - texts[a].length || a - b);
+  for (let start = 0; start < total; start += batchSize) {
+    const indices = order.slice(start, start + batchSize);
+    const vectors = await encoder.run(encoder.tokenize(indices.map((i) => texts[i]), kind));
+    for (let k = 0; k < indices.length; k++) out.set(vectors.subarray(k * dim, (k + 1) * dim), indices[k] * dim);
+    onProgress?.(start + indices.length, total);
+  }
+  return out;
+}
