@@ -1,0 +1,33 @@
+import os from 'node:os';
+import path from 'node:path';
+
+/** Where the data folder came from: it decides whether files may be downloaded into it. */
+export type DataDirSource = 'option' | 'env' | 'cache';
+
+export interface ResolvedDataDir {
+  dir: string;
+  source: DataDirSource;
+}
+
+/**
+ * The download cache: `$XLIR_CACHE_DIR/data`, else `~/.cache/xlir-bench/data`. The same
+ * XLIR_CACHE_DIR root holds `models/` (models/model-locations.ts).
+ */
+export function dataCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(env.XLIR_CACHE_DIR || path.join(os.homedir(), '.cache', 'xlir-bench'), 'data');
+}
+
+/**
+ * The folder holding `xquad-r/` (and optionally `mlqa-r/`): the explicit option (`--data-dir`)
+ * first, then `$XLIR_DATA_DIR`, then the cache, which alone is filled by downloading.
+ */
+export function resolveDataDir(option: string | undefined, env: NodeJS.ProcessEnv = process.env): ResolvedDataDir {
+  if (option) return { dir: path.resolve(option), source: 'option' };
+  if (env.XLIR_DATA_DIR) return { dir: path.resolve(env.XLIR_DATA_DIR), source: 'env' };
+  return { dir: dataCacheDir(env), source: 'cache' };
+}
+
+/** How to name a data folder's origin in messages. */
+export function describeDataDirSource(source: DataDirSource): string {
+  return { option: '--data-dir', env: 'XLIR_DATA_DIR', cache: 'the download cache' }[source];
+}

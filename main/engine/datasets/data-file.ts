@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { z } from 'zod';
+import { XlirError } from '../errors.ts';
+import type { RetrievalDataset } from './retrieval-dataset.ts';
+
+export type DataFileRecord = RetrievalDataset['files'][number];
+
+/** A dataset file read once: its text for parsing and its sha256 for the report. */
+export interface DataFile {
+  text: string;
+  record: DataFileRecord;
+}
+
+// fatal: bad UTF-8 is an error, not silent U+FFFD; a leading UTF-8 BOM is dropped, as JSON.parse refuses it.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Reads `file`; `missingHint` says what the user should do when it is absent. */
+export async function readDataFile(file: string, missingHint: string): Promise<DataFile> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new XlirError(
+      'DATASET_FILE_MISSING',
+      code === 'ENOENT' ? `${file} not found: ${missingHint}` : `${file} could not be read: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch (err) {
+    throw new XlirError('DATASET_INVALID', `${file} is not valid UTF-8 text; dataset files must be UTF-8.`, { cause: err });
+  }
+  return { text, record: { path: file, sha256: sha256Hex(bytes), bytes: bytes.length } };
+}
+
+/**
+ * JSON.parse with an error that names the file and where it broke. A file cut short (an
+ * interrupted copy or download) fails at its very end, so that case says "truncated?".
+ */
+export function parseJsonText(text: string, where: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const message = (err as Error).message;
+    const endOfInput = /end of JSON input/i.test(message);
+    const at = /at position (\d+)/.exec(message);
+    const truncated = endOfInput || (at !== null && Number(at[1]) >= text.trimEnd().length - 1);
+    const located = endOfInput && !at ? `${message} at position ${text.length}` : message;
+    throw new XlirError('DATASET_INVALID', `${where} is not valid JSON${truncated ? ' (truncated?)' : ''}: ${located}`, { cause: err });
+  }
+}
+
+/** `['data', 3, 'paragraphs']` → `$.data[3].paragraphs`: the path a user can follow in the file. */
+export function jsonPath(path: readonly PropertyKey[]): string {
+  return '$' + path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('');
+}
+
+/** The first few zod issues as `  $.path: message` lines (a broken file can have thousands). */
+export function describeIssues(error: z.ZodError, limit = 5): string {
+  const lines = error.issues.slice(0, limit).map((issue) => `  ${jsonPath(issue.path)}: ${issue.message}`);
+  if (error.issues.length > limit) lines.push(`  … and ${error.issues.length - limit} more`);
+  return lines.join('\n');
+}
