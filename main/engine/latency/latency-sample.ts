@@ -1,0 +1,67 @@
+import type { QueryProcessor, TimedBatch } from './query-processor.ts';
+
+/**
+ * The trace every scenario keeps: one record per measured query (single-stream, server) or per
+ * measured batch (offline). Summaries, comparisons and reports are derived from these; warm-up
+ * queries are never recorded. Times are milliseconds on the scenario's clock.
+ */
+
+/** The stage times every record carries; what stage breakdowns and comparisons read. */
+export interface StageTimes {
+  tokenizeMs: number;
+  encodeMs: number;
+  searchMs: number;
+  /** Single-stream and offline: the processing call. Server: completion − scheduled arrival. */
+  totalMs: number;
+}
+
+export interface LatencySample extends StageTimes {
+  /** 0-based position among the recorded samples of this scenario run. */
+  seq: number;
+  queryIndex: number;
+  lang?: string;
+  tokens: number;
+  /** When processing started, relative to the start of the scenario call (warm-up included). */
+  startMs: number;
+  /** Server only: start − scheduled arrival (waiting behind earlier queries, plus issue lag). */
+  queueMs?: number;
+}
+
+/** One offline batch: the stage times are the whole batch's. */
+export interface BatchSample extends StageTimes {
+  seq: number;
+  batchSize: number;
+  queryIndices: number[];
+  /** Sum of the queries' unpadded token counts. */
+  tokens: number;
+  /** The longest query's token count: the padded length that sets the batch's cost. */
+  maxTokens: number;
+  startMs: number;
+}
+
+/**
+ * The record of one query processed alone. `scheduledMs` (server scenario) is its arrival time:
+ * latency then counts from it, and the wait before processing is recorded as `queueMs`.
+ */
+export function querySample(
+  processor: QueryProcessor,
+  seq: number,
+  queryIndex: number,
+  batch: TimedBatch,
+  originMs: number,
+  scheduledMs?: number,
+): LatencySample {
+  const lang = processor.languageOf?.(queryIndex);
+  return {
+    seq,
+    queryIndex,
+    ...(lang !== undefined && { lang }),
+    tokens: batch.tokens[0],
+    tokenizeMs: batch.tokenizeMs,
+    encodeMs: batch.encodeMs,
+    searchMs: batch.searchMs,
+    totalMs: batch.endMs - (scheduledMs ?? batch.startMs),
+    startMs: batch.startMs - originMs,
+    ...(scheduledMs !== undefined && { queueMs: batch.startMs - scheduledMs }),
+  };
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { BatchSample } from '../../main/engine/latency/latency-sample.ts';
+import { runOffline, type OfflineOptions } from '../../main/engine/latency/offline.ts';
+import type { LatencyEvent } from '../../main/engine/latency/scenario.ts';
+import { FakeProcessor } from './fake-processor.ts';
+import { ManualClock } from './manual-clock.ts';
+
+/** A batch costs 2 ms of fixed overhead plus 1 ms per query: bigger batches amortise the overhead. */
+function setup(overrides: Partial<OfflineOptions> = {}) {
+  const clock = new ManualClock();
+  const processor = new FakeProcessor(clock, 10, (indices) => ({ tokenizeMs: 0.5, encodeMs: 1 + indices.length, searchMs: 0.5 }));
+  const options: OfflineOptions = { clock, seed: 1, warmupQueries: 0, minQueries: 40, minDurationMs: 0, batchSizes: [1, 4], ...overrides };
+  return { clock, processor, options };
+}
+
+describe('runOffline', () => {
+  it('measures each batch size back to back and reports its throughput', async () => {
+    const { processor, options } = setup();
+    const result = await runOffline(processor, options);
+    expect(result.cancelled).toBe(false);
+    expect(result.runs.map((r) => [r.batchSize, r.batches.length, r.queries])).toEqual([[1, 40, 40], [4, 10, 40]]);
+    const [one, four] = result.runs;
+    expect(one.queriesPerSecond).toBeCloseTo(40 / 0.12, 9); // 40 batches × 3 ms
+    expect(four.queriesPerSecond).toBeCloseTo(40 / 0.06, 9); // 10 batches × 6 ms
+    expect(four.stages?.total.p50Ms).toBe(6);
+    expect(four.stages?.encode.p50Ms).toBe(5);
+    expect(four.measureStartMs).toBe(120);
+  });
+
+  it('records each batch with its queries and token counts', async () => {
+    const { processor, options } = setup({ batchSizes: [4], minQueries: 8 });
+    const [run] = (await runOffline(processor, options)).runs;
+    run.batches.forEach((b, i) => {
+      expect(b).toMatchObject({ seq: i, batchSize: 4, totalMs: 6, startMs: 6 * i });
+      expect(b.queryIndices).toEqual(processor.calls[i]);
+      expect(b.tokens).toBe(b.queryIndices.reduce((sum, q) => sum + FakeProcessor.tokensOf(q), 0));
+      expect(b.maxTokens).toBe(Math.max(...b.queryIndices.map(FakeProcessor.tokensOf)));
+    });
+  });
+
+  it('warms up every batch size, in whole batches, without recording it', async () => {
+    const { processor, options } = setup({ warmupQueries: 6, minQueries: 4 });
+    const result = await runOffline(processor, options);
+    expect(result.runs.map((r) => r.warmup.queries)).toEqual([6, 8]); // 6 batches of 1, 2 batches of 4
+    expect(result.runs.map((r) => r.batches.length)).toEqual([4, 1]);
+    expect(processor.calls.map((c) => c.length)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 4, 4, 4]);
+  });
+
+  it('honours the minimum duration for each batch size', async () => {
+    const { processor, options } = setup({ batchSizes: [4], minQueries: 1, minDurationMs: 100 });
+    const [run] = (await runOffline(processor, options)).runs;
+    expect(run.batches).toHaveLength(17); // ⌈100 / 6⌉
+    expect(run).toMatchObject({ minQueriesMet: true, minDurationMet: true, durationMs: 102 });
+  });
+
+  it('starts the same seeded query order at every batch size', async () => {
+    const { processor, options } = setup({ batchSizes: [2, 4], minQueries: 8 });
+    const [two, four] = (await runOffline(processor, options)).runs;
+    expect(two.batches.flatMap((b) => b.queryIndices)).toEqual(four.batches.flatMap((b) => b.queryIndices));
+  });
+
+  it('tags events with the batch size', async () => {
+    const events: LatencyEvent<BatchSample>[] = [];
+    const { processor, options } = setup({ cadence: { everyMs: 1e9, everySamples: 5 }, onEvent: (e) => events.push(e) });
+    await runOffline(processor, options);
+    expect(events.map((e) => [e.batchSize, e.samples.length])).toEqual([[1, 5], [1, 5], [1, 5], [1, 5], [1, 5], [1, 5], [1, 5], [1, 5], [1, 0], [4, 5], [4, 5], [4, 0]]);
+    // Progress counts queries, not batches.
+    expect(events.at(-1)?.progress).toMatchObject({ done: 40, target: 40, etaMs: 0 });
+  });
+
+  it('stops at the batch size in progress when cancelled, keeping what it measured', async () => {
+    const controller = new AbortController();
+    const { processor, options } = setup({ signal: controller.signal, batchSizes: [1, 4, 8] });
+    processor.onCall = (n) => n === 40 + 3 && controller.abort(); // the third batch of 4
+    const result = await runOffline(processor, options);
+    expect(result.cancelled).toBe(true);
+    expect(result.runs.map((r) => [r.batchSize, r.batches.length, r.cancelled])).toEqual([[1, 40, false], [4, 3, true]]);
+  });
+
+  it('rejects a batch size that is not a positive integer', async () => {
+    const { processor, options } = setup({ batchSizes: [4, 0] });
+    await expect(runOffline(processor, options)).rejects.toThrow(RangeError);
+    expect(processor.calls).toHaveLength(0);
+  });
+});

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { runServer, type ServerOptions } from '../../main/engine/latency/server.ts';
+import { FakeProcessor, type FakeStageTimes } from './fake-processor.ts';
+import { ManualClock } from './manual-clock.ts';
+
+function setup(serviceMs: number, overrides: Partial<ServerOptions> = {}) {
+  const clock = new ManualClock();
+  const stages = (): FakeStageTimes => ({ tokenizeMs: serviceMs / 4, encodeMs: serviceMs / 2, searchMs: serviceMs / 4 });
+  const processor = new FakeProcessor(clock, 16, stages);
+  const options: ServerOptions = { clock, seed: 1, warmupQueries: 0, minQueries: 200, minDurationMs: 0, targetQps: 100, ...overrides };
+  return { clock, processor, options };
+}
+
+/** Scheduled arrival of each sample, relative to the start of measurement. */
+const scheduledTimes = (r: Awaited<ReturnType<typeof runServer>>) => r.samples.map((s) => s.startMs - s.queueMs! - r.measureStartMs);
+
+describe('runServer', () => {
+  it('counts queueing in latency when the service time exceeds the inter-arrival time', async () => {
+    // 20 ms per query at 100 queries/s (10 ms apart on average): offered load 2.
+    const { processor, options } = setup(20);
+    const result = await runServer(processor, options);
+    expect(result.samples).toHaveLength(200);
+    for (const s of result.samples) expect(s.totalMs).toBeCloseTo(s.queueMs! + 20, 9);
+    const meanQueue = (from: number, to: number) => result.samples.slice(from, to).reduce((a, s) => a + s.queueMs!, 0) / (to - from);
+    // An overloaded queue grows: the last queries wait about 200 × (20 − 10) ms more than the first.
+    expect(meanQueue(180, 200) - meanQueue(0, 20)).toBeGreaterThan(1000);
+    expect(result.offeredLoad).toBeGreaterThan(1.5);
+    expect(result.keptUp).toBe(false);
+    expect(result.stages?.queue?.maxMs).toBe(Math.max(...result.samples.map((s) => s.queueMs!)));
+    // Once the first query arrives the worker never idles: completions come every 20 ms.
+    expect(result.completedQps).toBeCloseTo((200 * 1000) / (scheduledTimes(result)[0] + 200 * 20), 9);
+  });
+
+  it('keeps up under light load: queries rarely wait and latency is close to the service time', async () => {
+    const { processor, options } = setup(1, { targetQps: 10 });
+    const result = await runServer(processor, options);
+    expect(result.offeredLoad).toBeLessThan(0.05);
+    expect(result.keptUp).toBe(true);
+    expect(result.stages?.total.p50Ms).toBe(1);
+    expect(result.samples.filter((s) => s.queueMs! > 0).length).toBeLessThan(10); // P(gap < 1 ms) ≈ 1%
+  });
+
+  it('follows a seeded Poisson schedule at the target rate: reproducible, mean rate right over many arrivals', async () => {
+    const run = async (seed: number) => {
+      const { processor, options } = setup(0.01, { seed, targetQps: 500, minQueries: 2500 });
+      return runServer(processor, options);
+    };
+    const a = await run(7);
+    const b = await run(7);
+    expect(scheduledTimes(a)).toEqual(scheduledTimes(b));
+    expect(a.samples.map((s) => s.queryIndex)).toEqual(b.samples.map((s) => s.queryIndex));
+    expect(scheduledTimes(await run(8))).not.toEqual(scheduledTimes(a));
+    // 2,500 exponential gaps: the rate's relative standard error is 2%; the bound is 4 of them.
+    expect(Math.abs(a.scheduledQps! - 500) / 500).toBeLessThan(0.08);
+    const times = scheduledTimes(a);
+    expect(times.every((t, i) => i === 0 || t > times[i - 1])).toBe(true);
+  });
+
+  it('generates arrivals until BOTH the minimum count and a schedule of the minimum duration are reached', async () => {
+    const { processor, options } = setup(1, { minQueries: 5, minDurationMs: 2000 });
+    const result = await runServer(processor, options);
+    const times = scheduledTimes(result);
+    expect(times.at(-1)).toBeGreaterThanOrEqual(2000);
+    expect(times.at(-2)).toBeLessThan(2000);
+    expect(result.samples.length).toBeGreaterThan(100); // ≈ 200 arrivals in 2 s at 100/s
+    expect(result).toMatchObject({ cancelled: false, minQueriesMet: true, minDurationMet: true });
+  });
+
+  it('judges a latency bound on the given percentile', async () => {
+    const { processor, options } = setup(2, { targetQps: 10, latencyBound: { ms: 2.5, percentile: 50 } });
+    const result = await runServer(processor, options);
+    expect(result.latencyBound).toEqual({ ms: 2.5, percentile: 50, observedMs: 2, met: true });
+    expect(result.keptUp).toBe(true);
+
+    const tight = setup(2, { targetQps: 10, latencyBound: { ms: 1.5, percentile: 50 } });
+    const failed = await runServer(tight.processor, tight.options);
+    expect(failed.latencyBound?.met).toBe(false);
+    expect(failed.keptUp).toBe(false);
+  });
+
+  it('excludes warm-up queries, which run before the schedule starts', async () => {
+    const { processor, options } = setup(3, { warmupQueries: 4, minQueries: 10 });
+    const result = await runServer(processor, options);
+    expect(processor.calls).toHaveLength(14);
+    expect(result.warmup.queries).toBe(4);
+    expect(result.measureStartMs).toBe(12);
+    expect(Math.min(...scheduledTimes(result))).toBeGreaterThan(0);
+  });
+
+  it('returns the queries completed so far when cancelled', async () => {
+    const controller = new AbortController();
+    const { processor, options } = setup(20, { signal: controller.signal });
+    processor.onCall = (n) => n === 10 && controller.abort();
+    const result = await runServer(processor, options);
+    expect(result.samples).toHaveLength(10);
+    expect(result).toMatchObject({ cancelled: true, minQueriesMet: false });
+  });
+});
