@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { compareLatency } from '../../main/engine/latency/compare.ts';
+import type { StageTimes } from '../../main/engine/latency/latency-sample.ts';
+import { createRng } from '../../main/engine/random/seeded.ts';
+
+/** A trace whose totals are `scale` × (4 ms ± uniform noise of ±`noise` ms). */
+function trace(n: number, seed: number, scale: number, noise = 0.4): StageTimes[] {
+  const rng = createRng(seed);
+  return Array.from({ length: n }, () => {
+    const totalMs = scale * (4 + noise * (2 * rng() - 1));
+    return { tokenizeMs: totalMs * 0.1, encodeMs: totalMs * 0.8, searchMs: totalMs * 0.05, totalMs };
+  });
+}
+
+const constant = (totalMs: number, n = 50): StageTimes[] => Array.from({ length: n }, () => ({ tokenizeMs: 0, encodeMs: totalMs, searchMs: 0, totalMs }));
+
+describe('compareLatency', () => {
+  it('identical samples: ratio 1, interval containing 1, "no difference beyond noise"', () => {
+    const samples = trace(400, 1, 1);
+    const c = compareLatency(samples, samples, { seed: 1, resamples: 500 });
+    for (const e of [c.median, c.mean]) {
+      expect(e.ratio).toBe(1);
+      expect(e.ciLow).toBeLessThanOrEqual(1);
+      expect(e.ciHigh).toBeGreaterThanOrEqual(1);
+      expect(e).toMatchObject({ withinNoise: true, practicallyEqual: true });
+    }
+    expect(c.verdict).toMatch(/^hybrid p50 (\S+) ms vs baseline \1 ms: ratio 1\.000 \(95% CI 0\.\d{3}–1\.\d{3}\): no difference beyond noise, and practically equal \(\|ratio − 1\| < 2%\)$/);
+  });
+
+  it('independent draws from one distribution are within noise', () => {
+    const c = compareLatency(trace(400, 1, 1), trace(400, 2, 1), { seed: 3, resamples: 500 });
+    expect(c.median.withinNoise).toBe(true);
+    expect(c.mean.withinNoise).toBe(true);
+  });
+
+  it('a clearly slower candidate is named, with the percentage and its interval', () => {
+    const c = compareLatency(trace(300, 1, 1), trace(300, 2, 1.12), { seed: 1, resamples: 500 });
+    expect(c.median.ratio).toBeGreaterThan(1.08);
+    expect(c.median.ciLow).toBeGreaterThan(1);
+    expect(c.median).toMatchObject({ withinNoise: false, practicallyEqual: false });
+    expect(c.verdict).toMatch(/: hybrid is 1\d\.\d% slower \(95% CI \d+(\.\d)?%–\d+(\.\d)?%\)$/);
+  });
+
+  it('a clearly faster candidate is named as faster, by the share of time saved', () => {
+    const c = compareLatency(trace(300, 1, 1), trace(300, 2, 0.8), { seed: 1, resamples: 500, labels: { baseline: 'standard', candidate: 'hybrid-α0.5' } });
+    expect(c.mean.ciHigh).toBeLessThan(1);
+    expect(c.mean.verdict).toMatch(/^hybrid-α0\.5 mean \S+ ms vs standard \S+ ms: hybrid-α0\.5 is (19|20|21)\.\d% faster \(95% CI/);
+  });
+
+  it('says both when a difference is real but below the practical threshold (hand-computed)', () => {
+    // Constant samples: every resample gives the same ratio, 4.12 / 4.09 = 1.00733…
+    const c = compareLatency(constant(4.09), constant(4.12), { seed: 1, resamples: 200 });
+    expect(c.median.ciLow).toBe(4.12 / 4.09);
+    expect(c.median.ciHigh).toBe(4.12 / 4.09);
+    expect(c.verdict).toBe('hybrid p50 4.12 ms vs baseline 4.09 ms: hybrid is 0.7% slower (95% CI 0.7%–0.7%): a real difference, but practically equal (under 2%)');
+  });
+
+  it('says when the interval is too wide to call the two equal', () => {
+    // 8 very noisy samples each: the estimate is off by more than 2%, the interval spans 1.
+    const c = compareLatency(trace(8, 1, 1, 3.5), trace(8, 2, 1, 3.5), { seed: 1, resamples: 1000 });
+    expect(c.median).toMatchObject({ withinNoise: true, practicallyEqual: false });
+    expect(c.median.verdict).toMatch(/no difference beyond noise, but not practically equal either/);
+  });
+
+  it('uses the practical threshold and confidence it is given', () => {
+    const c = compareLatency(constant(4.0), constant(4.2), { seed: 1, resamples: 100, practicalThreshold: 0.1, confidence: 0.9 });
+    expect(c.median.practicallyEqual).toBe(true);
+    expect(c.verdict).toContain('(90% CI 5%–5%): a real difference, but practically equal (under 10%)');
+  });
+
+  it('is reproducible from its seed', () => {
+    const a = trace(200, 1, 1);
+    const b = trace(200, 2, 1.05);
+    expect(compareLatency(a, b, { seed: 9, resamples: 300 })).toEqual(compareLatency(a, b, { seed: 9, resamples: 300 }));
+    expect(compareLatency(a, b, { seed: 9, resamples: 300 }).median.ciLow).not.toBe(compareLatency(a, b, { seed: 10, resamples: 300 }).median.ciLow);
+  });
+
+  it('reports the stage breakdown of both sides', () => {
+    const c = compareLatency(trace(50, 1, 1), constant(3), { seed: 1, resamples: 100 });
+    expect(c.stages.baseline.share.encode).toBeCloseTo(0.8, 12);
+    expect(c.stages.baseline.share.other).toBeCloseTo(0.05, 12);
+    expect(c.stages.candidate.share).toEqual({ tokenize: 0, encode: 1, search: 0, other: 0 });
+  });
+
+  it('refuses an empty side and nonsense options', () => {
+    expect(() => compareLatency([], constant(1), { seed: 1 })).toThrow(RangeError);
+    expect(() => compareLatency(constant(1), constant(1), { seed: 1, confidence: 1 })).toThrow(RangeError);
+    expect(() => compareLatency(constant(1), constant(1), { seed: 1, resamples: 0 })).toThrow(RangeError);
+  });
+});
