@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { nearestRank, percentileOfSorted, sortedCopy } from '../../main/engine/latency/percentiles.ts';
 import { queriesPerSecond, summarize } from '../../main/engine/latency/summary.ts';
-import { createRng } from '../../main/engine/random/seeded.ts';
+import { createQueryOrder } from '../../main/engine/latency/query-order.ts';
 
 /** 1 … n in a seeded shuffled order, so sorting is exercised. */
-function shuffledOneTo(n: number): number[] {
-  const rng = createRng(n);
-  const values = Array.from({ length: n }, (_, i) => i + 1);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    [values[i], values[j]] = [values[j], values[i]];
-  }
-  return values;
-}
+const shuffledOneTo = (n: number) => Array.from({ length: n }, createQueryOrder(n, n)).map((i) => i + 1);
 
 describe('nearestRank', () => {
   it('is ⌈p/100 · n⌉, clamped to 1 … n', () => {
