@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { XlirError } from '../errors.ts';
-import { describeIssues, readDataFile } from './data-file.ts';
+import { describeIssues, readDataFiles } from './data-file.ts';
 import type { Candidate, Query, RetrievalDataset } from './retrieval-dataset.ts';
 
 /** A user's own dataset: one folder of three JSON Lines files. The format: CUSTOM-FORMAT.md. */
@@ -67,11 +67,7 @@ export async function loadCustomDataset(dir: string): Promise<RetrievalDataset> 
     candidates: path.join(folder, CUSTOM_FILES.candidates),
     qrels: path.join(folder, CUSTOM_FILES.qrels),
   };
-  const [queriesFile, candidatesFile, qrelsFile] = await Promise.all([
-    readDataFile(paths.queries, hint),
-    readDataFile(paths.candidates, hint),
-    readDataFile(paths.qrels, hint),
-  ]);
+  const [queriesFile, candidatesFile, qrelsFile] = await readDataFiles([paths.queries, paths.candidates, paths.qrels], hint);
   const queryRows = indexById(parseJsonLines(queriesFile.text, paths.queries, QueryLine), paths.queries);
   const candidateRows = indexById(parseJsonLines(candidatesFile.text, paths.candidates, CandidateLine), paths.candidates);
 

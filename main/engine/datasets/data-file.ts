@@ -41,6 +41,14 @@ export async function readDataFile(file: string, missingHint: string): Promise<D
   return { text, record: { path: file, sha256: sha256Hex(bytes), bytes: bytes.length } };
 }
 
+/** Reads several files at once; a failure is reported for the first failing file in list order, whichever finished first. */
+export async function readDataFiles(files: readonly string[], missingHint: string): Promise<DataFile[]> {
+  const results = await Promise.allSettled(files.map((file) => readDataFile(file, missingHint)));
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<DataFile>).value);
+}
+
 /**
  * JSON.parse with an error that names the file and where it broke. A file cut short (an
  * interrupted copy or download) fails at its very end, so that case says "truncated?".
@@ -52,7 +60,7 @@ export function parseJsonText(text: string, where: string): unknown {
     const message = (err as Error).message;
     const endOfInput = /end of JSON input/i.test(message);
     const at = /at position (\d+)/.exec(message);
-    const truncated = endOfInput || (at !== null && Number(at[1]) >= text.trimEnd().length - 1);
+    const truncated = endOfInput || (at !== null && /Unterminated|Expected/.test(message) && Number(at[1]) >= text.trimEnd().length - 1);
     const located = endOfInput && !at ? `${message} at position ${text.length}` : message;
     throw new XlirError('DATASET_INVALID', `${where} is not valid JSON${truncated ? ' (truncated?)' : ''}: ${located}`, { cause: err });
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { XlirError } from '../errors.ts';
-import { describeIssues, jsonPath, parseJsonText, readDataFile, type DataFileRecord } from './data-file.ts';
+import { describeIssues, jsonPath, parseJsonText, readDataFiles, type DataFileRecord } from './data-file.ts';
 import type { Candidate, Query, RetrievalDataset } from './retrieval-dataset.ts';
 
 /*
@@ -166,7 +166,7 @@ export async function loadLareqaFiles(
   files: { lang: string; file: string }[],
   options: { requireParallel: boolean; missingHint: string },
 ): Promise<RetrievalDataset> {
-  const read = await Promise.all(files.map(({ file }) => readDataFile(file, options.missingHint)));
+  const read = await readDataFiles(files.map(({ file }) => file), options.missingHint);
   const languages = files.map(({ lang, file }, i) => parseLareqaFile(read[i].text, file, lang));
   return joinLanguages(name, languages, read.map((r) => r.record), options.requireParallel);
 }

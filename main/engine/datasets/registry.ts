@@ -43,7 +43,7 @@ export async function loadDataset(options: LoadDatasetOptions, context: LoadData
   let dataset: RetrievalDataset;
   switch (options.name) {
     case 'xquad-r': {
-      const langs = requireKnownLanguages(options.langs ?? XQUAD_R_LANGUAGES, XQUAD_R_LANGUAGES, 'xquad-r') as (typeof XQUAD_R_LANGUAGES)[number][];
+      const langs = requireKnownLanguages(options.langs ?? XQUAD_R_LANGUAGES, XQUAD_R_LANGUAGES, 'xquad-r');
       const { dir, source } = resolveDataDir(options.dataDir, env);
       if (source === 'cache') {
         await ensurePinnedXquadR(dir, langs, context.download);

@@ -14,8 +14,8 @@ export interface SubsetOptions {
  * Checks requested languages against those a dataset has; returns them de-duplicated in the
  * dataset's order, so results list languages the same way whatever order the user typed.
  */
-export function requireKnownLanguages(requested: readonly string[], available: readonly string[], datasetName: string): string[] {
-  const unknown = requested.filter((lang) => !available.includes(lang));
+export function requireKnownLanguages<L extends string>(requested: readonly string[], available: readonly L[], datasetName: string): L[] {
+  const unknown = requested.filter((lang) => !(available as readonly string[]).includes(lang));
   if (unknown.length > 0) {
     throw new XlirError(
       'DATASET_UNKNOWN_LANGUAGE',
