@@ -3,6 +3,9 @@
     bash native-models/python.sh train.train --init INIT.pt --tokenizer tokenizer.json \
         --regime hybrid --alpha 0.5 --steps 600 --out run-dir [--device cuda]
 
+writes run-dir/checkpoint.pt, run-dir/history.json and run-dir/hf/ (Hugging Face layout, for
+export/export_hf.py).
+
 Runs of one seed differ only in the regime: same initialisation, steps, optimiser, schedule and,
 per batch kind, the same data order (train/samplers.py).
 """
@@ -22,6 +25,7 @@ from typing import Callable, Sequence
 import torch
 
 from xlir_encoder.architecture import Encoder, EncoderConfig
+from xlir_encoder.hf_layout import save_hf_layout
 
 from .contrastive import batch_loss
 from .data import Pair, default_data_dir, monolingual_pairs, tatoeba_pairs
@@ -190,6 +194,8 @@ def main() -> None:
     history = train_run(model, train, tokens, sampler_config, config, device)
     history["validation"] = validation_loss(model, validation, tokens, config, device, args.batch_size)
     save_checkpoint(model.cpu(), args.out / "checkpoint.pt")
+    # Hugging Face layout: loads in transformers.BertModel and exports with export/export_hf.py.
+    save_hf_layout(model, args.out / "hf", args.tokenizer)
     (args.out / "history.json").write_text(json.dumps(history) + "\n", encoding="utf-8")
     print(json.dumps({k: v for k, v in history.items() if k != "losses"}, indent=1))
 
