@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DATASET_NAMES } from '../datasets/registry.ts';
 
 /**
  * Everything that defines a benchmark run. The CLI builds it from flags, the desktop app from its
@@ -37,7 +38,7 @@ export const ScenarioConfigSchema = z.discriminatedUnion('kind', [
 ]);
 
 export const DatasetSelectionSchema = z.object({
-  name: z.enum(['xquad-r', 'mlqa-r', 'custom']).default('xquad-r'),
+  name: z.enum(DATASET_NAMES).default('xquad-r'),
   /** Folder that holds `xquad-r/` (or `mlqa-r/`); unset: XLIR_DATA_DIR, else the download cache. */
   dataDir: z.string().optional(),
   /** For `mlqa-r` and `custom`: the folder with the files. */

@@ -1,0 +1,132 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { XlirError } from '../../engine/errors.ts';
+import { modelSearchDirs, resolveModelArgument, bundledModelsDir } from '../../engine/models/model-locations.ts';
+import { listModels } from '../../engine/models/discover.ts';
+import { startBenchmark } from '../../engine/run/benchmark-job.ts';
+import type { RunConfigInput } from '../../engine/run/run-config.ts';
+import { printRunSummary } from '../run-summary.ts';
+import { createProgressBar } from '../terminal.ts';
+import { CliUsageError, parseFlags, parseList, parseNumber } from '../usage.ts';
+
+const RUN_FLAGS = {
+  model: { type: 'string', multiple: true },
+  dataset: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'dataset-path': { type: 'string' },
+  langs: { type: 'string' },
+  'max-queries': { type: 'string' },
+  seed: { type: 'string' },
+  ep: { type: 'string' },
+  threads: { type: 'string' },
+  'inter-op-threads': { type: 'string' },
+  'graph-opt': { type: 'string' },
+  scenario: { type: 'string' },
+  warmup: { type: 'string' },
+  'min-queries': { type: 'string' },
+  'min-duration': { type: 'string' },
+  'batch-sizes': { type: 'string' },
+  'target-qps': { type: 'string' },
+  'encode-batch': { type: 'string' },
+  quality: { type: 'boolean' },
+  bootstrap: { type: 'string' },
+  'save-embeddings': { type: 'string' },
+  json: { type: 'string' },
+} as const;
+
+/** The bundled baseline/hybrid pair, baseline first: the default when no --model is given. */
+async function bundledPair(): Promise<string[]> {
+  const models = (await listModels([bundledModelsDir()])).filter((m) => m.ok);
+  const order = { baseline: 0, hybrid: 1, replica: 2 } as const;
+  const dirs = models.sort((a, b) => order[a.checkpoint] - order[b.checkpoint]).map((m) => m.dir);
+  if (dirs.length === 0) throw new XlirError('MODEL_NOT_FOUND', `No bundled models in ${bundledModelsDir()}: pass --model DIR (a folder with manifest.json, model.onnx, tokenizer.json).`);
+  return dirs;
+}
+
+async function resolveModels(values: string[] | undefined): Promise<string[]> {
+  if (!values || values.length === 0) return bundledPair();
+  const searchDirs = modelSearchDirs();
+  return values.map((value) => {
+    const dir = resolveModelArgument(value, searchDirs);
+    if (!dir) throw new XlirError('MODEL_NOT_FOUND', `--model ${value}: no such model folder, and no model of that name in ${searchDirs.join(', ')} (see "xlir models").`);
+    return dir;
+  });
+}
+
+/** Flags → run configuration; the engine's schema then validates ranges and combinations. */
+export async function buildRunConfig(args: string[]): Promise<{ config: RunConfigInput; jsonOut?: string }> {
+  const f = parseFlags(args, RUN_FLAGS);
+  const scenarioKind = f.scenario ?? 'single-stream';
+  if (!['single-stream', 'offline', 'server'].includes(scenarioKind)) throw new CliUsageError(`--scenario must be single-stream, offline or server, got "${scenarioKind}"`);
+  if (scenarioKind === 'server' && f['target-qps'] === undefined) throw new CliUsageError('--scenario server needs --target-qps N (queries per second)');
+  const minDuration = parseNumber('min-duration', f['min-duration']);
+  const scenario = {
+    kind: scenarioKind,
+    ...(f.warmup !== undefined && { warmupQueries: parseNumber('warmup', f.warmup) }),
+    ...(f['min-queries'] !== undefined && { minQueries: parseNumber('min-queries', f['min-queries']) }),
+    ...(minDuration !== undefined && { minDurationMs: minDuration * 1000 }),
+    ...(scenarioKind === 'offline' && f['batch-sizes'] !== undefined && { batchSizes: parseList(f['batch-sizes'])!.map((s) => parseNumber('batch-sizes', s)!) }),
+    ...(scenarioKind === 'server' && { targetQps: parseNumber('target-qps', f['target-qps']) }),
+  };
+  const eps = parseList(f.ep);
+  if (eps && eps.some((ep) => ep !== 'cpu' && ep !== 'cuda')) throw new CliUsageError(`--ep takes cpu, cuda or a list such as cuda,cpu; got "${f.ep}"`);
+  const config = {
+    models: await resolveModels(f.model),
+    dataset: {
+      name: f.dataset ?? 'xquad-r',
+      ...(f['data-dir'] !== undefined && { dataDir: path.resolve(f['data-dir']) }),
+      ...(f['dataset-path'] !== undefined && { path: path.resolve(f['dataset-path']) }),
+      ...(f.langs !== undefined && { langs: parseList(f.langs) }),
+      ...(f['max-queries'] !== undefined && { maxQueries: parseNumber('max-queries', f['max-queries']) }),
+    },
+    provider: {
+      ...(eps && { executionProviders: eps }),
+      ...(f.threads !== undefined && { intraOpThreads: parseNumber('threads', f.threads) }),
+      ...(f['inter-op-threads'] !== undefined && { interOpThreads: parseNumber('inter-op-threads', f['inter-op-threads']) }),
+      ...(f['graph-opt'] !== undefined && { graphOptimizationLevel: f['graph-opt'] }),
+    },
+    scenario,
+    ...(f.quality !== undefined && { quality: f.quality }),
+    ...(f['encode-batch'] !== undefined && { encodeBatchSize: parseNumber('encode-batch', f['encode-batch']) }),
+    ...(f.bootstrap !== undefined && { bootstrapResamples: parseNumber('bootstrap', f.bootstrap) }),
+    ...(f['save-embeddings'] !== undefined && { saveEmbeddingsDir: path.resolve(f['save-embeddings']) }),
+    ...(f.seed !== undefined && { seed: parseNumber('seed', f.seed) }),
+  } as RunConfigInput;
+  return { config, ...(f.json !== undefined && { jsonOut: path.resolve(f.json) }) };
+}
+
+export async function runRunCommand(args: string[]): Promise<number> {
+  const { config, jsonOut } = await buildRunConfig(args);
+  const job = startBenchmark(config);
+  const bar = createProgressBar();
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(130); // a second Ctrl-C does not wait
+    interrupted = true;
+    bar.log('Cancelling after the query in flight (Ctrl-C again to quit at once)…');
+    job.cancel();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    for await (const event of job.events) {
+      if (event.type === 'phase') bar.log(`[${event.phase}]${event.model ? ` ${path.basename(event.model)}` : ''}${event.detail ? `: ${event.detail}` : ''}`);
+      else if (event.type === 'warning') bar.log(`warning: ${event.model ? `${path.basename(event.model)}: ` : ''}${event.message}`);
+      else if (event.type === 'progress') bar.update(`${event.phase} ${event.model}`, event.done, event.total);
+      else if (event.type === 'latency') {
+        const live = event.live ? ` p50 ${event.live.p50Ms.toFixed(2)} ms p99 ${event.live.p99Ms.toFixed(2)} ms` : '';
+        bar.update(`${event.phase === 'warmup' ? 'warm-up' : 'latency'} ${event.model}${live}`, event.progress.done, event.progress.target, event.progress.etaMs ?? undefined);
+      }
+    }
+    const result = await job.result;
+    bar.done();
+    if (jsonOut) {
+      await writeFile(jsonOut, `${JSON.stringify(result, null, 2)}\n`);
+    }
+    printRunSummary(result, process.stdout);
+    if (jsonOut) process.stdout.write(`\nFull result: ${jsonOut}\n`);
+    return result.status === 'cancelled' ? 130 : 0;
+  } finally {
+    bar.done();
+    process.off('SIGINT', onSigint);
+  }
+}

@@ -1,0 +1,40 @@
+import { XlirError } from '../engine/errors.ts';
+import { runDatasetsCommand } from './commands/datasets.ts';
+import { runDoctorCommand } from './commands/doctor.ts';
+import { runModelsCommand } from './commands/models.ts';
+import { runRunCommand } from './commands/run.ts';
+import { CliUsageError, HELP } from './usage.ts';
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  run: runRunCommand,
+  models: runModelsCommand,
+  datasets: runDatasetsCommand,
+  doctor: runDoctorCommand,
+};
+
+/** Runs one CLI invocation; returns the exit code (0 ok, 1 failure, 2 bad usage, 130 cancelled). */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(HELP);
+    return command === undefined ? 2 : 0;
+  }
+  const handler = COMMANDS[command];
+  if (!handler) {
+    process.stderr.write(`xlir: unknown command "${command}". Commands: ${Object.keys(COMMANDS).join(', ')}. See "xlir help".\n`);
+    return 2;
+  }
+  try {
+    return await handler(rest);
+  } catch (err) {
+    if (err instanceof CliUsageError) {
+      process.stderr.write(`xlir ${command}: ${err.message}\nSee "xlir help".\n`);
+      return 2;
+    }
+    if (err instanceof XlirError) {
+      process.stderr.write(`xlir ${command}: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}

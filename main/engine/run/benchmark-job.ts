@@ -1,0 +1,76 @@
+import { Worker } from 'node:worker_threads';
+import { XlirError } from '../errors.ts';
+import { RunConfigSchema, type RunConfigInput } from './run-config.ts';
+import type { RunEvent } from './run-events.ts';
+import type { RunResult } from './run-result.ts';
+import type { WorkerMessage } from './benchmark-worker.ts';
+
+/**
+ * A benchmark running off the caller's thread: the CLI's progress bar and, later, the desktop
+ * window stay responsive, and their work does not share the measured thread's event loop.
+ */
+export interface BenchmarkJob {
+  /** Every event of the run, in order; ends after the result or the error. */
+  readonly events: AsyncIterable<RunEvent>;
+  /** Resolves with the result (status `completed` or `cancelled`); rejects on failure. */
+  readonly result: Promise<RunResult>;
+  /** Asks the run to stop after the query in flight; `result` then resolves with what was measured. */
+  cancel(): void;
+}
+
+export function startBenchmark(input: RunConfigInput): BenchmarkJob {
+  const parsed = RunConfigSchema.safeParse(input);
+  if (!parsed.success) throw new XlirError('CONFIG_INVALID', `invalid run configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const worker = new Worker(new URL('./benchmark-worker.ts', import.meta.url), { workerData: parsed.data });
+
+  const queue: RunEvent[] = [];
+  let wake: (() => void) | undefined;
+  let finished = false;
+  let resolveResult!: (r: RunResult) => void;
+  let rejectResult!: (e: unknown) => void;
+  const result = new Promise<RunResult>((resolve, reject) => {
+    resolveResult = resolve;
+    rejectResult = reject;
+  });
+  result.catch(() => {}); // a caller reading only `events` must not get an unhandled rejection
+
+  const finish = () => {
+    finished = true;
+    wake?.();
+  };
+  worker.on('message', (message: WorkerMessage) => {
+    if (message.type === 'event') {
+      queue.push(message.event);
+      wake?.();
+    } else if (message.type === 'done') {
+      resolveResult(message.result);
+      finish();
+    } else {
+      rejectResult(message.code ? new XlirError(message.code, message.message) : new Error(message.message + (message.stack ? `\n${message.stack}` : '')));
+      finish();
+    }
+  });
+  worker.on('error', (err) => {
+    rejectResult(err);
+    finish();
+  });
+  worker.on('exit', (code) => {
+    if (!finished) rejectResult(new Error(`benchmark worker exited unexpectedly (code ${code})`));
+    finish();
+  });
+
+  async function* events(): AsyncGenerator<RunEvent> {
+    for (;;) {
+      while (queue.length > 0) yield queue.shift()!;
+      if (finished) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+    }
+  }
+
+  return {
+    events: events(),
+    result,
+    cancel: () => worker.postMessage({ type: 'cancel' }),
+  };
+}

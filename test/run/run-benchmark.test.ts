@@ -1,0 +1,93 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { XlirError } from '../../main/engine/errors.ts';
+import { startBenchmark } from '../../main/engine/run/benchmark-job.ts';
+import type { RunEvent } from '../../main/engine/run/run-events.ts';
+import { RunResultSchema } from '../../main/engine/run/run-result.ts';
+import { quickConfig, tinyModelCopy } from './fixtures.ts';
+
+async function collect(job: ReturnType<typeof startBenchmark>): Promise<RunEvent[]> {
+  const events: RunEvent[] = [];
+  for await (const e of job.events) events.push(e);
+  return events;
+}
+
+describe('a benchmark run in a worker thread', () => {
+  const baseline = tinyModelCopy({ name: 'tiny-baseline', checkpoint: 'baseline' });
+  const hybrid = tinyModelCopy({ name: 'tiny-hybrid', checkpoint: 'hybrid' });
+
+  it('measures quality and latency of a baseline/hybrid pair and compares them', async () => {
+    const job = startBenchmark(quickConfig([baseline, hybrid]));
+    const [events, result] = await Promise.all([collect(job), job.result]);
+
+    expect(() => RunResultSchema.parse(result)).not.toThrow();
+    expect(result.status).toBe('completed');
+    expect(result.dataset).toMatchObject({ name: 'xquad-r', languages: ['de', 'en'], queryCount: 16 });
+    // The pool is never cut by --max-queries: every de and en sentence stays a candidate.
+    expect(result.dataset.candidateCount).toBe(1276 + 1180);
+    expect(result.models.map((m) => m.name)).toEqual(['tiny-baseline', 'tiny-hybrid']);
+    for (const m of result.models) {
+      expect(m.provider.actual).toBe('cpu');
+      expect(m.quality?.monolingual?.pairs).toBe(2);
+      expect(m.quality?.crossLingual?.pairs).toBe(2);
+      expect(m.quality!.multilingual.queries).toBe(16);
+      if (m.latency.scenario !== 'single-stream') throw new Error('expected single-stream');
+      expect(m.latency.samples.length).toBeGreaterThanOrEqual(12);
+      expect(m.latency.samples.every((s) => s.totalMs >= s.tokenizeMs + s.encodeMs + s.searchMs - 1e-9)).toBe(true);
+      expect(m.latency.byLanguage.map((g) => g.lang).sort()).toEqual(['de', 'en']);
+      expect(m.model.sha256).toMatch(/^[0-9a-f]{64}$/);
+    }
+    // Same weights under two names: identical quality, so no difference beyond noise.
+    expect(result.models[0].quality).toEqual(result.models[1].quality);
+    expect(result.comparisons).toHaveLength(1);
+    const comparison = result.comparisons[0];
+    expect(comparison).toMatchObject({ baseline: 'tiny-baseline', candidate: 'tiny-hybrid' });
+    expect(comparison.quality.map((q) => q.setting)).toEqual(['monolingual', 'crossLingual', 'multilingual']);
+    for (const q of comparison.quality) expect([q.difference, q.ciLow, q.ciHigh]).toEqual([0, 0, 0]);
+    expect(comparison.latency?.verdict).toMatch(/tiny-hybrid/);
+
+    const kinds = new Set(events.map((e) => e.type));
+    expect(kinds).toEqual(new Set(['phase', 'progress', 'latency', 'model-done']));
+    const latencyEvents = events.filter((e) => e.type === 'latency' && e.phase === 'measure');
+    // Samples arrive in batches, never one event per query.
+    expect(latencyEvents.length).toBeLessThan(24);
+  });
+
+  it('keeps what it measured when cancelled', async () => {
+    const job = startBenchmark(
+      quickConfig([baseline], { quality: false, scenario: { kind: 'single-stream', warmupQueries: 0, minQueries: 1_000_000, minDurationMs: 600_000 } }),
+    );
+    for await (const e of job.events) {
+      if (e.type === 'latency' && e.samples.length > 0) job.cancel();
+    }
+    const result = await job.result;
+    expect(result.status).toBe('cancelled');
+    const latency = result.models[0].latency;
+    if (latency.scenario !== 'single-stream') throw new Error('expected single-stream');
+    expect(latency.cancelled).toBe(true);
+    expect(latency.samples.length).toBeGreaterThan(0);
+    expect(result.models[0].qualityNote).toMatch(/--no-quality/);
+  });
+
+  it('fails with a clear error on a broken ONNX file', async () => {
+    const broken = tinyModelCopy({ name: 'broken' }, (dir) => writeFileSync(path.join(dir, 'model.onnx'), 'not a protobuf'));
+    const job = startBenchmark(quickConfig([broken]));
+    await expect(job.result).rejects.toMatchObject({ code: 'MODEL_INVALID', message: expect.stringContaining('model.onnx') });
+  });
+
+  it('fails with a clear error when the manifest does not match the graph', async () => {
+    const wrong = tinyModelCopy({ name: 'wrong-output', output: 'sentence_embedding' });
+    const job = startBenchmark(quickConfig([wrong]));
+    await expect(job.result).rejects.toMatchObject({ code: 'MANIFEST_MISMATCH', message: expect.stringMatching(/sentence_embedding[\s\S]*last_hidden_state|last_hidden_state[\s\S]*sentence_embedding/) });
+  });
+
+  it('names the languages it knows when asked for an unknown one', async () => {
+    const job = startBenchmark(quickConfig([baseline], { dataset: { name: 'xquad-r', dataDir: quickConfig([]).dataset.dataDir, langs: ['en', 'xx'] } }));
+    await expect(job.result).rejects.toSatisfy((e: unknown) => e instanceof XlirError && /xx/.test(e.message) && /ar.*de.*el.*en/.test(e.message));
+  });
+
+  it('rejects an invalid configuration before starting a worker', () => {
+    expect(() => startBenchmark({ models: [] })).toThrow(/models/);
+  });
+});
