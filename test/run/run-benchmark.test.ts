@@ -34,6 +34,8 @@ describe('a benchmark run in a worker thread', () => {
       expect(m.quality!.multilingual.queries).toBe(16);
       if (m.latency.scenario !== 'single-stream') throw new Error('expected single-stream');
       expect(m.latency.samples.length).toBeGreaterThanOrEqual(12);
+      // Two models: measured in alternating blocks so that drift cannot pose as a difference.
+      expect(m.latency.rounds).toBe(10);
       expect(m.latency.samples.every((s) => s.totalMs >= s.tokenizeMs + s.encodeMs + s.searchMs - 1e-9)).toBe(true);
       expect(m.latency.byLanguage.map((g) => g.lang).sort()).toEqual(['de', 'en']);
       expect(m.model.sha256).toMatch(/^[0-9a-f]{64}$/);

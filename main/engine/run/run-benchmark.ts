@@ -4,12 +4,14 @@ import { loadDataset } from '../datasets/registry.ts';
 import type { RetrievalDataset } from '../datasets/retrieval-dataset.ts';
 import { saveEmbeddings } from '../embeddings/save-embeddings.ts';
 import { XlirError } from '../errors.ts';
-import { createSystemClock } from '../latency/clock.ts';
+import { createSystemClock, type Clock } from '../latency/clock.ts';
 import { summarizeBy } from '../latency/grouped-summary.ts';
-import type { LatencyEvent } from '../latency/scenario.ts';
-import { runSingleStream } from '../latency/single-stream.ts';
+import { runInterleavedSingleStream } from '../latency/interleaved.ts';
+import type { LatencySample } from '../latency/latency-sample.ts';
 import { runOffline } from '../latency/offline.ts';
+import type { LatencyEvent } from '../latency/scenario.ts';
 import { runServer } from '../latency/server.ts';
+import { runSingleStream, type SingleStreamResult } from '../latency/single-stream.ts';
 import { stageShares } from '../latency/stage-breakdown.ts';
 import { captureMachineProfile } from '../machine/machine-profile.ts';
 import { evaluateQuality, type QualityDetail } from '../metrics/evaluate-quality.ts';
@@ -17,13 +19,13 @@ import { hashModelFile } from '../models/discover.ts';
 import { encodeTexts } from '../models/encode-texts.ts';
 import { loadModel } from '../models/load-model.ts';
 import { modelFilePath } from '../models/model-folder.ts';
+import type { OnnxEncoder } from '../models/onnx-encoder.ts';
 import { CandidateIndex } from '../retrieval/exact-search.ts';
 import { compareModels } from './compare-models.ts';
 import { RetrievalQueryProcessor } from './retrieval-processor.ts';
 import type { RunConfig } from './run-config.ts';
 import type { RunEvent } from './run-events.ts';
-import type { LatencyResult, ModelRun, RunResult } from './run-result.ts';
-import { RUN_RESULT_VERSION } from './run-result.ts';
+import { RUN_RESULT_VERSION, type LatencyResult, type ModelRun, type RunResult } from './run-result.ts';
 import { toolVersion } from './tool-version.ts';
 
 export interface RunContext {
@@ -31,13 +33,23 @@ export interface RunContext {
   emit: (event: RunEvent) => void;
 }
 
-const cancelled = (signal: AbortSignal) => signal.aborted;
+/** Warm-up queries at the start of each later interleaved block: caches are cold after a switch. */
+const REWARM_QUERIES = 5;
+
+/** A model loaded, its pool embedded and its quality measured: ready for the latency phase. */
+interface PreparedModel {
+  encoder: OnnxEncoder;
+  processor: RetrievalQueryProcessor;
+  run: Omit<ModelRun, 'latency'>;
+  detail?: QualityDetail;
+}
 
 /**
- * One benchmark run: the dataset once, then per model: load, embed the candidate pool, quality
- * (all queries, batched), latency (the configured scenario, one query or batch at a time).
- * Quality and latency use separate encodings on purpose: quality wants throughput, latency wants
- * each query alone as a user would send it.
+ * One benchmark run. The dataset is loaded once; each model is loaded, its candidate pool embedded
+ * and its quality measured (all queries, batched); then latency is measured for all models — in
+ * alternating blocks where the scenario allows, so that machine drift cannot pose as a difference
+ * between models. Quality and latency use separate encodings on purpose: quality wants
+ * throughput, latency wants each query alone as a user sends it.
  */
 export async function runBenchmark(config: RunConfig, ctx: RunContext): Promise<RunResult> {
   const startedAt = new Date().toISOString();
@@ -50,24 +62,30 @@ export async function runBenchmark(config: RunConfig, ctx: RunContext): Promise<
 
   emit({ type: 'phase', phase: 'machine' });
   const machine = await captureMachineProfile();
-
   emit({ type: 'phase', phase: 'dataset', detail: config.dataset.name });
   const loaded = await loadDataset({ ...config.dataset, seed: config.seed });
   for (const w of loaded.warnings) warn(w);
   const dataset = loaded.dataset;
 
-  const models: ModelRun[] = [];
-  const details = new Map<string, QualityDetail>();
-  for (const dir of config.models) {
-    if (cancelled(signal)) break;
-    const { run, detail } = await benchmarkModel(dir, dataset, config, ctx, warn);
-    models.push(run);
-    if (detail) details.set(run.name, detail);
-    emit({ type: 'model-done', model: run.name });
+  const clock = createSystemClock();
+  const prepared: PreparedModel[] = [];
+  let models: ModelRun[] = [];
+  try {
+    for (const dir of config.models) {
+      if (signal.aborted) break;
+      prepared.push(await prepareModel(dir, dataset, config, ctx, clock, warn));
+    }
+    // Even when cancelled: the scenarios then return at once, and what was measured is kept.
+    const latencies = prepared.length > 0 ? await measureLatency(prepared, config, ctx, clock) : [];
+    models = latencies.map((latency, i) => ({ ...prepared[i].run, latency }));
+  } finally {
+    await Promise.all(prepared.map((p) => p.encoder.dispose()));
   }
+  for (const m of models) emit({ type: 'model-done', model: m.name });
 
-  const status = cancelled(signal) ? 'cancelled' : 'completed';
-  const comparisons = status === 'completed' ? compareModels(models, details, config) : [];
+  const status = signal.aborted ? 'cancelled' : 'completed';
+  const details = new Map(prepared.flatMap((p) => (p.detail ? [[p.run.name, p.detail] as const] : [])));
+  if (status === 'completed' && models.length > 1) emit({ type: 'phase', phase: 'compare' });
   return {
     version: RUN_RESULT_VERSION,
     id: randomUUID(),
@@ -85,20 +103,20 @@ export async function runBenchmark(config: RunConfig, ctx: RunContext): Promise<
       files: dataset.files,
     },
     models,
-    comparisons,
+    comparisons: status === 'completed' ? compareModels(models, details, config) : [],
     warnings,
   };
 }
 
-async function benchmarkModel(
+async function prepareModel(
   dir: string,
   dataset: RetrievalDataset,
   config: RunConfig,
   ctx: RunContext,
+  clock: Clock,
   warn: (message: string, model?: string) => void,
-): Promise<{ run: ModelRun; detail?: QualityDetail }> {
+): Promise<PreparedModel> {
   const { emit, signal } = ctx;
-  const clock = createSystemClock();
   emit({ type: 'phase', phase: 'load-model', model: dir });
   const t0 = clock.nowMs();
   const encoder = await loadModel(dir, {
@@ -108,108 +126,101 @@ async function benchmarkModel(
     ...(config.provider.interOpThreads !== undefined && { interOpThreads: config.provider.interOpThreads }),
     onWarning: (message) => warn(message, dir),
   });
-  const name = encoder.manifest.name;
   const loadMs = clock.nowMs() - t0;
+  const name = encoder.manifest.name;
   try {
     const modelFile = modelFilePath(dir, encoder.manifest);
     const [sha256, { size }] = await Promise.all([hashModelFile(dir), stat(modelFile)]);
+    const encode = async (texts: string[], kind: 'query' | 'passage', phase: 'encode-candidates' | 'encode-queries') => {
+      emit({ type: 'phase', phase, model: name });
+      const start = clock.nowMs();
+      const vectors = await encodeTexts(encoder, texts, kind, config.encodeBatchSize, (done, total) => emit({ type: 'progress', phase, model: name, done, total }));
+      return { vectors, ms: clock.nowMs() - start };
+    };
 
-    emit({ type: 'phase', phase: 'encode-candidates', model: name });
-    const t1 = clock.nowMs();
-    const candidateEmbeddings = await encodeTexts(encoder, dataset.candidates.map((c) => c.text), 'passage', config.encodeBatchSize, (done, total) =>
-      emit({ type: 'progress', phase: 'encode-candidates', model: name, done, total }),
-    );
-    const encodeCandidatesMs = clock.nowMs() - t1;
-    const index = new CandidateIndex(candidateEmbeddings, encoder.dimension);
+    const candidates = await encode(dataset.candidates.map((c) => c.text), 'passage', 'encode-candidates');
+    const index = new CandidateIndex(candidates.vectors, encoder.dimension);
 
     let quality: ModelRun['quality'] = null;
     let qualityNote: string | undefined;
     let detail: QualityDetail | undefined;
-    let encodeQueriesMs: number | undefined;
-    let qualityMs: number | undefined;
+    let encodeQueriesMs: number | null = null;
+    let qualityMs: number | null = null;
     if (encoder.manifest.checkpoint === 'replica') {
-      qualityNote = 'replica: random weights with a real architecture; its latency is real, its retrieval quality meaningless, so none is reported';
+      qualityNote = 'replica: a real architecture with random weights; its latency is real, its retrieval quality meaningless, so none is reported';
     } else if (!config.quality) {
       qualityNote = 'quality not measured (--no-quality)';
-    } else if (!cancelled(signal)) {
-      emit({ type: 'phase', phase: 'encode-queries', model: name });
-      const t2 = clock.nowMs();
-      const queryEmbeddings = await encodeTexts(encoder, dataset.queries.map((q) => q.text), 'query', config.encodeBatchSize, (done, total) =>
-        emit({ type: 'progress', phase: 'encode-queries', model: name, done, total }),
-      );
-      encodeQueriesMs = clock.nowMs() - t2;
+    } else if (!signal.aborted) {
+      const queries = await encode(dataset.queries.map((q) => q.text), 'query', 'encode-queries');
+      encodeQueriesMs = queries.ms;
       emit({ type: 'phase', phase: 'quality', model: name });
-      const t3 = clock.nowMs();
+      const t1 = clock.nowMs();
       const evaluated = evaluateQuality({
         queries: dataset.queries,
         candidates: dataset.candidates,
-        queryEmbeddings,
-        candidateEmbeddings,
+        queryEmbeddings: queries.vectors,
+        candidateEmbeddings: candidates.vectors,
         dim: encoder.dimension,
         languages: dataset.languages,
         onProgress: (done, total) => emit({ type: 'progress', phase: 'quality', model: name, done, total }),
       });
-      qualityMs = clock.nowMs() - t3;
+      qualityMs = clock.nowMs() - t1;
       quality = evaluated.result;
       detail = evaluated.detail;
       if (config.saveEmbeddingsDir) {
         const where = await saveEmbeddings(config.saveEmbeddingsDir, name, {
           queries: dataset.queries,
           candidates: dataset.candidates,
-          queryEmbeddings,
-          candidateEmbeddings,
+          queryEmbeddings: queries.vectors,
+          candidateEmbeddings: candidates.vectors,
           dimension: encoder.dimension,
         });
         emit({ type: 'phase', phase: 'saved-embeddings', model: name, detail: where });
       }
+    } else {
+      qualityNote = 'run cancelled before quality was measured';
     }
 
-    emit({ type: 'phase', phase: 'latency', model: name, detail: config.scenario.kind });
-    const latency = await measureLatency(new RetrievalQueryProcessor(encoder, dataset.queries, index), config, ctx, name, clock);
-
-    const run: ModelRun = {
-      name,
-      dir,
-      manifest: encoder.manifest,
-      model: { file: modelFile, bytes: size, sha256 },
-      provider: {
-        requested: config.provider.executionProviders,
-        actual: encoder.provider,
-        ...(encoder.fallbackReason !== undefined && { fallbackReason: encoder.fallbackReason }),
-        intraOpThreads: config.provider.intraOpThreads ?? null,
-        interOpThreads: config.provider.interOpThreads ?? null,
-        graphOptimizationLevel: config.provider.graphOptimizationLevel,
+    return {
+      encoder,
+      processor: new RetrievalQueryProcessor(encoder, dataset.queries, index),
+      run: {
+        name,
+        dir,
+        manifest: encoder.manifest,
+        model: { file: modelFile, bytes: size, sha256 },
+        provider: {
+          requested: config.provider.executionProviders,
+          actual: encoder.provider,
+          ...(encoder.fallbackReason !== undefined && { fallbackReason: encoder.fallbackReason }),
+          intraOpThreads: config.provider.intraOpThreads ?? null,
+          interOpThreads: config.provider.interOpThreads ?? null,
+          graphOptimizationLevel: config.provider.graphOptimizationLevel,
+        },
+        timings: { loadMs, encodeCandidatesMs: candidates.ms, encodeQueriesMs, qualityMs },
+        quality,
+        ...(qualityNote !== undefined && { qualityNote }),
       },
-      timings: { loadMs, encodeCandidatesMs, encodeQueriesMs: encodeQueriesMs ?? null, qualityMs: qualityMs ?? null },
-      quality,
-      ...(qualityNote !== undefined && { qualityNote }),
-      latency,
+      ...(detail && { detail }),
     };
-    return { run, ...(detail && { detail }) };
   } catch (err) {
+    await encoder.dispose();
     if (err instanceof XlirError) throw err;
     throw new Error(`while benchmarking ${name}: ${(err as Error).message}`, { cause: err });
-  } finally {
-    await encoder.dispose();
   }
 }
 
-async function measureLatency(
-  processor: RetrievalQueryProcessor,
-  config: RunConfig,
-  ctx: RunContext,
-  model: string,
-  clock: ReturnType<typeof createSystemClock>,
-): Promise<LatencyResult> {
+/** Latency for every prepared model: interleaved blocks for single-stream, one model after another otherwise. */
+async function measureLatency(prepared: PreparedModel[], config: RunConfig, ctx: RunContext, clock: Clock): Promise<LatencyResult[]> {
   const scenario = config.scenario;
-  const onEvent = (event: LatencyEvent<unknown>) =>
+  const onEvent = (model: string) => (event: LatencyEvent<unknown>) =>
     ctx.emit({
       type: 'latency',
       model,
       scenario: event.scenario,
       phase: event.phase,
       ...(event.batchSize !== undefined && { batchSize: event.batchSize }),
-      samples: event.samples as never,
+      samples: event.samples as LatencySample[],
       progress: event.progress,
       live: event.live,
     });
@@ -220,16 +231,37 @@ async function measureLatency(
     minQueries: scenario.minQueries,
     minDurationMs: scenario.minDurationMs,
     signal: ctx.signal,
-    onEvent,
   };
-  if (scenario.kind === 'offline') {
-    return await runOffline(processor, { ...common, batchSizes: scenario.batchSizes });
+  for (const p of prepared) ctx.emit({ type: 'phase', phase: 'latency', model: p.run.name, detail: scenario.kind });
+
+  if (scenario.kind === 'single-stream') {
+    const rounds = prepared.length > 1 ? scenario.rounds : 1;
+    const results: SingleStreamResult[] =
+      rounds > 1
+        ? await runInterleavedSingleStream(
+            prepared.map((p) => p.processor),
+            { ...common, rounds, rewarmQueries: Math.min(REWARM_QUERIES, scenario.warmupQueries), onEvent: (i, e) => onEvent(prepared[i].run.name)(e) },
+          )
+        : [await runSingleStream(prepared[0].processor, { ...common, onEvent: onEvent(prepared[0].run.name) })];
+    return results.map((r) => ({ ...r, rounds, ...streamExtras(r.samples) }));
   }
-  const stream =
-    scenario.kind === 'server' ? await runServer(processor, { ...common, targetQps: scenario.targetQps }) : await runSingleStream(processor, common);
+  const out: LatencyResult[] = [];
+  for (const p of prepared) {
+    const events = onEvent(p.run.name);
+    if (scenario.kind === 'offline') {
+      out.push(await runOffline(p.processor, { ...common, batchSizes: scenario.batchSizes, onEvent: events }));
+    } else {
+      const r = await runServer(p.processor, { ...common, targetQps: scenario.targetQps, onEvent: events });
+      out.push({ ...r, ...streamExtras(r.samples) });
+    }
+  }
+  return out;
+}
+
+/** Latency per query language and where the time goes, for the per-query scenarios. */
+function streamExtras(samples: readonly LatencySample[]) {
   return {
-    ...stream,
-    byLanguage: summarizeBy(stream.samples, (s) => s.lang).map(({ key, summary }) => ({ lang: key, summary })),
-    breakdown: stageShares(stream.samples),
+    byLanguage: summarizeBy(samples, (s) => s.lang).map(({ key, summary }) => ({ lang: key, summary })),
+    breakdown: stageShares(samples),
   };
 }

@@ -23,7 +23,15 @@ const ScenarioCommon = {
 };
 
 export const ScenarioConfigSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('single-stream'), ...ScenarioCommon }),
+  z.object({
+    kind: z.literal('single-stream'),
+    ...ScenarioCommon,
+    /**
+     * With several models: alternating blocks per model (A B, B A, …) so that machine drift hits
+     * all alike; each block measures 1/rounds of the run length.
+     */
+    rounds: z.number().int().positive().default(10),
+  }),
   z.object({
     kind: z.literal('offline'),
     ...ScenarioCommon,
@@ -53,7 +61,7 @@ export const RunConfigSchema = z.object({
   models: z.array(z.string().min(1)).min(1),
   dataset: DatasetSelectionSchema.default({ name: 'xquad-r' }),
   provider: ProviderConfigSchema.default({ executionProviders: ['cpu'], graphOptimizationLevel: 'all' }),
-  scenario: ScenarioConfigSchema.default({ kind: 'single-stream', warmupQueries: 20, minQueries: 200, minDurationMs: 5_000 }),
+  scenario: ScenarioConfigSchema.default({ kind: 'single-stream', warmupQueries: 20, minQueries: 200, minDurationMs: 5_000, rounds: 10 }),
   /** Retrieval quality (mAP etc.); replicas never get it, whatever this says. */
   quality: z.boolean().default(true),
   /** Batch size for encoding the candidate pool and the queries for quality. */

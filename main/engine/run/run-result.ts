@@ -87,6 +87,8 @@ const SingleStreamLatencySchema = z.object({
   scenario: z.literal('single-stream'),
   ...StreamShape,
   throughputQps: z.number().nullable(),
+  /** Blocks this model was measured in, alternating with the run's other models (1: not interleaved). */
+  rounds: z.number().int().positive(),
 });
 
 const ServerLatencySchema = z.object({
