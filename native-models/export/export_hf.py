@@ -159,10 +159,9 @@ def export(args: argparse.Namespace) -> dict:
             if "roberta" in args.model.lower():
                 positions -= 2  # XLM-R's 514 positions hold 512 tokens
             how = f"exported from {args.model} with transformers by native-models/export/export_hf.py"
-        for extra in ("tokenizer_config.json",):
-            source = (folder or Path("/nonexistent")) / extra
-            if source.is_file():
-                shutil.copy(source, work / extra)
+        if folder is not None and (folder / "tokenizer_config.json").is_file():
+            # The engine reads its pad token when tokenizer.json names none (transformers wrote its own).
+            shutil.copy(folder / "tokenizer_config.json", work / "tokenizer_config.json")
         defaults = sentence_transformers_defaults(folder or Path(args.model).expanduser())
         variants = {}
         if args.fp16:

@@ -1,18 +1,12 @@
 """Writes MODEL-CARD.md of a bundled model from its `training.json` and, once the engine has
-measured them, the XQuAD-R results.
+measured them, the XQuAD-R results of an `xlir run --json FILE` (schema:
+main/contract/run-result.schema.json).
 
     bash native-models/python.sh train.model_card --model-dir native-models/default/xlir-mini-hybrid \
-        [--results results.json]
+        [--results run.json]
 
-`results.json` (written from the engine's run report; settings may be missing):
-
-    {"source": "xlir run … (engine version, date)",
-     "models": {"xlir-mini-hybrid": {"mono": {"mAP": 0.41, "ci95": [0.39, 0.43]},
-                                     "cross": {"mAP": 0.20}, "multilingual": {"mAP": 0.12},
-                                     "languageBias": 3120.5}}}
-
-Without results the table says "not yet measured". Both bundled models are shown when present, so
-each card compares baseline and hybrid.
+Without results the table says "not yet measured". Both bundled models are shown when the run has
+them, so each card compares baseline and hybrid, with the engine's paired bootstrap intervals.
 """
 
 from __future__ import annotations
@@ -21,45 +15,58 @@ import argparse
 import json
 from pathlib import Path
 
-SETTINGS = (("mono", "monolingual"), ("cross", "cross-lingual"), ("multilingual", "multilingual"))
+SETTINGS = (("monolingual", "monolingual"), ("crossLingual", "cross-lingual"), ("multilingual", "multilingual"))
 MEASURED_HEADING = "## XQuAD-R mAP measured by the engine"
 
 
-def validate_results(results: dict) -> dict:
-    if not isinstance(results, dict) or not isinstance(results.get("models"), dict) or not isinstance(results.get("source"), str):
-        raise ValueError('results JSON needs {"source": str, "models": {name: {...}}}')
-    for name, entry in results["models"].items():
-        for key, _ in SETTINGS:
-            if key in entry and not isinstance(entry[key].get("mAP"), (int, float)):
-                raise ValueError(f"results for {name}: {key}.mAP must be a number")
-    return results
+def read_run_results(run: dict) -> dict:
+    """The figures a card shows, from an engine run result: per model name, mAP per setting and the
+    language bias; per (baseline, candidate) comparison, the mAP differences with their intervals."""
+    if not isinstance(run, dict) or not isinstance(run.get("models"), list) or "dataset" not in run:
+        raise ValueError("results: not an `xlir run --json` result (no models / dataset)")
+    models = {}
+    for entry in run["models"]:
+        quality = entry.get("quality")
+        if quality is None:
+            continue
+        figures = {key: (quality.get(key) or {}).get("map") for key, _ in SETTINGS}
+        bias = quality.get("languageBias")
+        figures["languageBias"] = bias["meanMaxMinRankGap"] if bias else None
+        models[entry["name"]] = figures
+    dataset = run["dataset"]
+    source = (
+        f"`xlir run` {run.get('tool', {}).get('version', '?')}, finished {run.get('finishedAt', '?')}, "
+        f"{dataset.get('name')} ({dataset.get('queryCount')} queries, {dataset.get('candidateCount')} candidates, "
+        f"languages {', '.join(dataset.get('languages', []))}), run id {run.get('id', '?')}"
+    )
+    return {"source": source, "models": models, "comparisons": run.get("comparisons", [])}
 
 
-def format_cell(entry: dict | None) -> str:
-    if not entry:
-        return "not yet measured"
-    ci = entry.get("ci95")
-    return f"{entry['mAP']:.3f}" + (f" [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "")
+def format_map(value: float | None) -> str:
+    return "not yet measured" if value is None else f"{value:.3f}"
 
 
 def measured_section(record: dict, results: dict | None) -> str:
     names = [record["name"]] + [n for n in record.get("sibling_names", []) if n != record["name"]]
+    models = (results or {}).get("models", {})
     lines = [MEASURED_HEADING, ""]
-    if results is None:
-        lines.append("Not yet measured: the engine's `xlir run` fills this table in (`train.model_card --results`).")
-        lines.append("")
+    if results is None or not any(n in models for n in names):
+        lines += ["Not yet measured: `xlir run --json run.json`, then `train.model_card --results run.json` fills this in.", ""]
     else:
-        lines.append(f"Source: {results['source']}")
-        lines.append("")
+        lines += [f"Source: {results['source']}.", ""]
     lines.append("| setting | " + " | ".join(f"`{n}`" for n in names) + " |")
     lines.append("|---|" + "---|" * len(names))
-    models = (results or {}).get("models", {})
     for key, label in SETTINGS:
-        lines.append(f"| {label} | " + " | ".join(format_cell(models.get(n, {}).get(key)) for n in names) + " |")
+        lines.append(f"| {label} | " + " | ".join(format_map(models.get(n, {}).get(key)) for n in names) + " |")
     bias = [models.get(n, {}).get("languageBias") for n in names]
-    lines.append("| language bias (mean max − min rank, lower is better) | " + " | ".join(f"{b:.1f}" if isinstance(b, (int, float)) else "not yet measured" for b in bias) + " |")
-    lines.append("")
-    lines.append("For scale (RESEARCH.md): character 3-gram TF-IDF gets 0.742 / 0.132 / 0.092; the paper's XLM-R hybrid 0.798 / 0.705 / 0.593.")
+    lines.append("| language bias (mean max − min rank, lower is better) | " + " | ".join("not yet measured" if b is None else f"{b:.1f}" for b in bias) + " |")
+    for comparison in (results or {}).get("comparisons", []):
+        if {comparison.get("baseline"), comparison.get("candidate")} <= set(names) and comparison.get("quality"):
+            lines += ["", f"Paired difference `{comparison['candidate']}` − `{comparison['baseline']}` (bootstrap over queries):", ""]
+            lines += ["| setting | difference | 95% CI | p |", "|---|---|---|---|"]
+            for q in comparison["quality"]:
+                lines.append(f"| {q['setting']} | {q['difference']:+.3f} | [{q['ciLow']:+.3f}, {q['ciHigh']:+.3f}] | {q['pValue']:.3f} |")
+    lines += ["", "For scale (RESEARCH.md, full XQuAD-R): character 3-gram TF-IDF 0.742 / 0.132 / 0.092; the paper's XLM-R hybrid 0.798 / 0.705 / 0.593."]
     return "\n".join(lines)
 
 
@@ -115,7 +122,7 @@ SQuAD paragraphs come from Wikipedia (CC BY-SA).
 
 def write_model_card(model_dir: Path, results_path: Path | None = None) -> Path:
     record = json.loads((model_dir / "training.json").read_text(encoding="utf-8"))
-    results = validate_results(json.loads(results_path.read_text(encoding="utf-8"))) if results_path else None
+    results = read_run_results(json.loads(results_path.read_text(encoding="utf-8"))) if results_path else None
     path = model_dir / "MODEL-CARD.md"
     path.write_text(render_model_card(record, results), encoding="utf-8")
     return path
@@ -124,7 +131,7 @@ def write_model_card(model_dir: Path, results_path: Path | None = None) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model-dir", type=Path, required=True, help="a bundled model folder with training.json")
-    parser.add_argument("--results", type=Path, default=None, help="XQuAD-R results JSON (format above)")
+    parser.add_argument("--results", type=Path, default=None, help="the JSON of an `xlir run --json` over the bundled pair")
     args = parser.parse_args()
     print(write_model_card(args.model_dir, args.results))
 

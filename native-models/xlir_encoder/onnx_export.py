@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import copy
+import warnings
 from pathlib import Path
 
 import onnx
@@ -35,7 +36,9 @@ def export_onnx(model: Encoder, path: Path, *, sample_length: int = 8) -> Path:
     dynamic_axes[name] = {0: "batch", 1: "sequence"} if name == TOKEN_OUTPUT else {0: "batch"}
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with torch.no_grad():
+    with torch.no_grad(), warnings.catch_warnings():
+        # nn.Embedding's padding_idx assertion is traced as a constant: true for every input, so harmless.
+        warnings.simplefilter("ignore", torch.jit.TracerWarning)
         torch.onnx.export(
             model,
             (input_ids, attention_mask),

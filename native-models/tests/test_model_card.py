@@ -1,0 +1,53 @@
+import pytest
+
+from train.model_card import read_run_results, render_model_card
+
+RECORD = {
+    "name": "xlir-mini-hybrid", "checkpoint": "hybrid", "sibling_names": ["xlir-mini-baseline", "xlir-mini-hybrid"],
+    "seed": 13, "max_length": 128, "parameters": 1000, "onnx_bytes": 4000,
+    "encoder": {"num_layers": 3, "hidden_size": 128, "num_heads": 4, "intermediate_size": 512, "max_positions": 128, "vocab_size": 8000},
+    "init": {"steps": 300, "seconds": 60.0, "sha256": "ab" * 32},
+    "training": {"regime_label": "hybrid", "alpha": 0.5, "mono_batches": 120, "cross_batches": 130, "steps": 250, "batch_size": 32,
+                 "temperature": 0.05, "learning_rate": 5e-4, "weight_decay": 0.01, "warmup_fraction": 0.1, "seconds": 300.0,
+                 "device": "cpu", "threads": 2, "final_loss": 1.234, "validation_loss": {"mono": 1.5, "cross": 1.0}},
+    "machine": "test cpu", "torch": "1.13", "onnx": "1.12", "built": "2026-01-01",
+    "data_files": [{"path": "arcd/arcd-train.json", "role": "monolingual QA pairs", "licence": "MIT", "sha256": "cd" * 32}],
+}  # fmt: skip
+
+
+def run_result(quality_hybrid):
+    def model(name, quality):
+        return {"name": name, "quality": quality}
+
+    return {
+        "id": "run-1", "finishedAt": "2026-01-02T00:00:00Z", "tool": {"version": "0.1.0"},
+        "dataset": {"name": "xquad-r", "queryCount": 13090, "candidateCount": 13014, "languages": ["ar", "en"]},
+        "models": [
+            model("xlir-mini-baseline", {"monolingual": {"map": 0.5}, "crossLingual": {"map": 0.1}, "multilingual": {"map": 0.05},
+                                         "languageBias": {"meanMaxMinRankGap": 4000.0}}),
+            model("xlir-mini-hybrid", quality_hybrid),
+            model("xlm-roberta-base-replica", None),
+        ],
+        "comparisons": [{"baseline": "xlir-mini-baseline", "candidate": "xlir-mini-hybrid", "quality": [
+            {"setting": "crossLingual", "difference": 0.05, "ciLow": 0.03, "ciHigh": 0.07, "pValue": 0.001}]}],
+    }  # fmt: skip
+
+
+def test_without_results_the_card_says_not_yet_measured():
+    card = render_model_card(RECORD)
+    assert "## XQuAD-R mAP measured by the engine" in card and card.count("not yet measured") == 8
+    assert "Demo quality" in card and "250 × 32 pairs" in card and "1.234" in card
+
+
+def test_an_engine_run_fills_both_columns_and_the_paired_difference():
+    results = read_run_results(run_result({"monolingual": {"map": 0.48}, "crossLingual": {"map": 0.15}, "multilingual": {"map": 0.07}, "languageBias": None}))
+    card = render_model_card(RECORD, results)
+    assert "| cross-lingual | 0.150 | 0.100 |" in card
+    assert "| language bias (mean max − min rank, lower is better) | not yet measured | 4000.0 |" in card
+    assert "| crossLingual | +0.050 | [+0.030, +0.070] | 0.001 |" in card
+    assert "13090 queries" in card and "xlm-roberta-base-replica" not in card
+
+
+def test_a_file_that_is_not_a_run_result_is_refused():
+    with pytest.raises(ValueError, match="xlir run"):
+        read_run_results({"models": {}})
