@@ -1,4 +1,5 @@
 import type { LatencySummary } from '../engine/latency/summary.ts';
+import type { QualityResult } from '../engine/metrics/quality-result.ts';
 import type { ModelRun, RunResult } from '../engine/run/run-result.ts';
 import { formatTable } from './terminal.ts';
 
@@ -30,11 +31,14 @@ function latencySection(m: ModelRun): string {
   return `${title}\n${formatTable(PERCENTILE_HEADER, rows)}\n${rate}; p50 by query language: ${perLang}`;
 }
 
-function qualitySection(models: ModelRun[]): string {
-  const withQuality = models.filter((m) => m.quality);
+function qualitySection(models: ModelRun[], lexicalFloor: QualityResult | null): string {
+  const columns = [
+    ...(lexicalFloor ? [{ name: 'TF-IDF floor', quality: lexicalFloor }] : []),
+    ...models.flatMap((m) => (m.quality ? [{ name: m.name, quality: m.quality }] : [])),
+  ];
   const notes = models.filter((m) => !m.quality && m.qualityNote).map((m) => `${m.name}: ${m.qualityNote}`);
-  if (withQuality.length === 0) return notes.join('\n');
-  const q = withQuality.map((m) => m.quality!);
+  if (columns.length === 0) return notes.join('\n');
+  const q = columns.map((c) => c.quality);
   const row = (label: string, get: (i: number) => string) => [label, ...q.map((_, i) => get(i))];
   const rows = [
     row(`mAP monolingual (${q[0].monolingual?.pairs ?? 0} pairs)`, (i) => fixed3(q[i].monolingual?.map)),
@@ -44,7 +48,7 @@ function qualitySection(models: ModelRun[]): string {
     row('nDCG@10 multilingual', (i) => fixed3(q[i].multilingual.ndcg10)),
     row('language bias (mean max-min rank)', (i) => (q[i].languageBias ? q[i].languageBias!.meanMaxMinRankGap.toFixed(1) : '-')),
   ];
-  const table = formatTable(['Retrieval quality', ...withQuality.map((m) => m.name)], rows);
+  const table = formatTable(['Retrieval quality', ...columns.map((c) => c.name)], rows);
   return [table, ...notes].join('\n');
 }
 
@@ -56,7 +60,7 @@ export function printRunSummary(result: RunResult, out: NodeJS.WritableStream): 
     `Dataset ${d.name}: ${d.languages.length} languages (${d.languages.join(' ')}), ${d.queryCount} queries, ${d.candidateCount} candidates`,
     `Machine ${result.machine.cpu.model}, ${result.machine.cpu.logicalCores} cores, Node ${result.machine.software.node}, onnxruntime ${result.machine.software.onnxruntime}`,
     '',
-    qualitySection(result.models),
+    qualitySection(result.models, result.lexicalFloor),
     ...result.models.flatMap((m) => ['', latencySection(m)]),
     ...result.comparisons.flatMap((c) => ['', `${c.candidate} vs ${c.baseline}`, c.summary]),
   ];

@@ -37,6 +37,8 @@ xlir run
   --target-qps N          server: Poisson arrival rate
   --encode-batch N        Batch size for encoding the candidate pool (default 32)
   --no-quality            Latency only
+  --no-lexical-floor      Skip the character 3-gram TF-IDF row (no model; the
+                          floor an encoder must beat across languages)
   --bootstrap N           Bootstrap resamples for the comparison (default 2000)
   --save-embeddings DIR   Write DIR/<model>/{queries,candidates}.{npy,json}
   --json FILE             Write the full result (schema: main/contract/run-result.schema.json)

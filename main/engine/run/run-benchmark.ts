@@ -21,6 +21,7 @@ import { loadModel } from '../models/load-model.ts';
 import { modelFilePath } from '../models/model-folder.ts';
 import type { OnnxEncoder } from '../models/onnx-encoder.ts';
 import { CandidateIndex } from '../retrieval/exact-search.ts';
+import { tfidfChar3ScoreSource } from '../retrieval/tfidf-char3.ts';
 import { compareModels } from './compare-models.ts';
 import { RetrievalQueryProcessor } from './retrieval-processor.ts';
 import type { RunConfig } from './run-config.ts';
@@ -67,6 +68,20 @@ export async function runBenchmark(config: RunConfig, ctx: RunContext): Promise<
   for (const w of loaded.warnings) warn(w);
   const dataset = loaded.dataset;
 
+  let lexicalFloor: RunResult['lexicalFloor'] = null;
+  if (config.lexicalFloor && !signal.aborted) {
+    emit({ type: 'phase', phase: 'lexical-floor' });
+    lexicalFloor = evaluateQuality({
+      queries: dataset.queries,
+      candidates: dataset.candidates,
+      languages: dataset.languages,
+      scores: tfidfChar3ScoreSource(
+        dataset.queries.map((q) => q.text),
+        dataset.candidates.map((c) => c.text),
+      ),
+    }).result;
+  }
+
   const clock = createSystemClock();
   const prepared: PreparedModel[] = [];
   let models: ModelRun[] = [];
@@ -102,6 +117,7 @@ export async function runBenchmark(config: RunConfig, ctx: RunContext): Promise<
       candidateCount: dataset.candidates.length,
       files: dataset.files,
     },
+    lexicalFloor,
     models,
     comparisons: status === 'completed' ? compareModels(models, details, config) : [],
     warnings,

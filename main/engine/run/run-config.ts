@@ -64,6 +64,11 @@ export const RunConfigSchema = z.object({
   scenario: ScenarioConfigSchema.default({ kind: 'single-stream', warmupQueries: 20, minQueries: 200, minDurationMs: 5_000, rounds: 10 }),
   /** Retrieval quality (mAP etc.); replicas never get it, whatever this says. */
   quality: z.boolean().default(true),
+  /**
+   * Also score the dataset with character 3-gram TF-IDF (no model, no training): the lexical floor
+   * a multilingual encoder must beat in the cross-lingual and multilingual settings.
+   */
+  lexicalFloor: z.boolean().default(true),
   /** Batch size for encoding the candidate pool and the queries for quality. */
   encodeBatchSize: z.number().int().positive().default(32),
   /** Write queries.npy/candidates.npy and their ids per model here. */

@@ -5,6 +5,7 @@ import type { LatencyProgress, ScenarioKind } from '../latency/scenario.ts';
 export type RunPhase =
   | 'machine'
   | 'dataset'
+  | 'lexical-floor'
   | 'load-model'
   | 'encode-candidates'
   | 'encode-queries'

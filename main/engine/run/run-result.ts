@@ -210,6 +210,8 @@ export const RunResultSchema = z.object({
     candidateCount: z.number().int(),
     files: z.array(z.object({ path: z.string(), sha256: z.string(), bytes: z.number().int() })),
   }),
+  /** Character 3-gram TF-IDF on the same queries and pool (null with --no-lexical-floor). */
+  lexicalFloor: QualityResultSchema.nullable(),
   models: z.array(ModelRunSchema),
   comparisons: z.array(ComparisonSchema),
   warnings: z.array(z.string()),
