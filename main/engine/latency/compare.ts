@@ -1,8 +1,9 @@
+import { z } from 'zod';
 import { createRng, type Rng } from '../random/seeded.ts';
 import type { StageTimes } from './latency-sample.ts';
 import { nearestRank, percentileOfSorted, sortedCopy } from './percentiles.ts';
-import { stageShares, type StageShares } from './stage-breakdown.ts';
-import { summarizeSorted, type LatencySummary } from './summary.ts';
+import { StageSharesSchema, stageShares } from './stage-breakdown.ts';
+import { LatencySummarySchema, summarizeSorted } from './summary.ts';
 
 export interface CompareOptions {
   /** Seeds the bootstrap: the same seed gives the same intervals. */
@@ -17,34 +18,38 @@ export interface CompareOptions {
 }
 
 /** One statistic of the two samples, candidate ÷ baseline, with its bootstrap interval. */
-export interface RatioEstimate {
-  statistic: 'median' | 'mean';
-  baselineMs: number;
-  candidateMs: number;
-  ratio: number;
-  ciLow: number;
-  ciHigh: number;
+export const RatioEstimateSchema = z.object({
+  statistic: z.enum(['median', 'mean']),
+  baselineMs: z.number(),
+  candidateMs: z.number(),
+  ratio: z.number(),
+  ciLow: z.number(),
+  ciHigh: z.number(),
   /** The interval contains 1: the data cannot tell the two apart. */
-  withinNoise: boolean;
+  withinNoise: z.boolean(),
   /** |ratio − 1| < practicalThreshold: too small a difference to matter, whether or not it is real. */
-  practicallyEqual: boolean;
-  verdict: string;
-}
+  practicallyEqual: z.boolean(),
+  verdict: z.string(),
+});
 
-export interface LatencyComparison {
-  labels: { baseline: string; candidate: string };
-  confidence: number;
-  practicalThreshold: number;
-  resamples: number;
-  seed: number;
-  baseline: LatencySummary;
-  candidate: LatencySummary;
-  median: RatioEstimate;
-  mean: RatioEstimate;
+export type RatioEstimate = z.infer<typeof RatioEstimateSchema>;
+
+export const LatencyComparisonSchema = z.object({
+  labels: z.object({ baseline: z.string(), candidate: z.string() }),
+  confidence: z.number(),
+  practicalThreshold: z.number(),
+  resamples: z.number().int(),
+  seed: z.number().int(),
+  baseline: LatencySummarySchema,
+  candidate: LatencySummarySchema,
+  median: RatioEstimateSchema,
+  mean: RatioEstimateSchema,
   /** The headline: the median's verdict (robust to the occasional stall that moves the mean). */
-  verdict: string;
-  stages: { baseline: StageShares; candidate: StageShares };
-}
+  verdict: z.string(),
+  stages: z.object({ baseline: StageSharesSchema, candidate: StageSharesSchema }),
+});
+
+export type LatencyComparison = z.infer<typeof LatencyComparisonSchema>;
 
 /**
  * Compares the total latency of two traces (e.g. baseline vs hybrid checkpoint): the ratio of

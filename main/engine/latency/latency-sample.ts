@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { QueryProcessor, TimedBatch } from './query-processor.ts';
 
 /**
@@ -7,37 +8,43 @@ import type { QueryProcessor, TimedBatch } from './query-processor.ts';
  */
 
 /** The stage times every record carries; what stage breakdowns and comparisons read. */
-export interface StageTimes {
-  tokenizeMs: number;
-  encodeMs: number;
-  searchMs: number;
+export const StageTimesSchema = z.object({
+  tokenizeMs: z.number(),
+  encodeMs: z.number(),
+  searchMs: z.number(),
   /** Single-stream and offline: the processing call. Server: completion − scheduled arrival. */
-  totalMs: number;
-}
+  totalMs: z.number(),
+});
 
-export interface LatencySample extends StageTimes {
+export type StageTimes = z.infer<typeof StageTimesSchema>;
+
+export const LatencySampleSchema = StageTimesSchema.extend({
   /** 0-based position among the recorded samples of this scenario run. */
-  seq: number;
-  queryIndex: number;
-  lang?: string;
-  tokens: number;
+  seq: z.number().int(),
+  queryIndex: z.number().int(),
+  lang: z.string().optional(),
+  tokens: z.number().int(),
   /** When processing started, relative to the start of the scenario call (warm-up included). */
-  startMs: number;
+  startMs: z.number(),
   /** Server only: start − scheduled arrival (waiting behind earlier queries, plus issue lag). */
-  queueMs?: number;
-}
+  queueMs: z.number().optional(),
+});
+
+export type LatencySample = z.infer<typeof LatencySampleSchema>;
 
 /** One offline batch: the stage times are the whole batch's. */
-export interface BatchSample extends StageTimes {
-  seq: number;
-  batchSize: number;
-  queryIndices: number[];
+export const BatchSampleSchema = StageTimesSchema.extend({
+  seq: z.number().int(),
+  batchSize: z.number().int(),
+  queryIndices: z.array(z.number().int()),
   /** Sum of the queries' unpadded token counts. */
-  tokens: number;
+  tokens: z.number().int(),
   /** The longest query's token count: the padded length that sets the batch's cost. */
-  maxTokens: number;
-  startMs: number;
-}
+  maxTokens: z.number().int(),
+  startMs: z.number(),
+});
+
+export type BatchSample = z.infer<typeof BatchSampleSchema>;
 
 /**
  * The record of one query processed alone. `scheduledMs` (server scenario) is its arrival time:

@@ -1,41 +1,46 @@
+import { z } from 'zod';
 import { EventBatcher } from './event-batcher.ts';
-import type { BatchSample } from './latency-sample.ts';
+import { BatchSampleSchema, type BatchSample } from './latency-sample.ts';
 import { timedProcess, type QueryProcessor } from './query-processor.ts';
 import { createQueryOrder } from './query-order.ts';
 import { runLengthReached } from './run-length.ts';
 import type { ScenarioOptions } from './scenario.ts';
-import { summarizeStages, type StageSummaries } from './stage-breakdown.ts';
+import { StageSummariesSchema, summarizeStages } from './stage-breakdown.ts';
 import { queriesPerSecond } from './summary.ts';
-import { warmUp, type WarmUpReport } from './warm-up.ts';
+import { warmUp, WarmUpReportSchema } from './warm-up.ts';
 
 export interface OfflineOptions extends ScenarioOptions<BatchSample> {
   batchSizes: number[];
 }
 
 /** The measurement at one batch size. */
-export interface OfflineBatchRun {
-  batchSize: number;
-  cancelled: boolean;
-  warmup: WarmUpReport;
-  measureStartMs: number;
+export const OfflineBatchRunSchema = z.object({
+  batchSize: z.number().int(),
+  cancelled: z.boolean(),
+  warmup: WarmUpReportSchema,
+  measureStartMs: z.number(),
   /** From the start of measurement to the last batch's completion. */
-  durationMs: number;
+  durationMs: z.number(),
   /** Queries processed (batches × batch size). */
-  queries: number;
-  batches: BatchSample[];
+  queries: z.number().int(),
+  batches: z.array(BatchSampleSchema),
   /** Per-batch latency; null when nothing was measured. */
-  stages: StageSummaries | null;
-  queriesPerSecond: number | null;
-  minQueriesMet: boolean;
-  minDurationMet: boolean;
-}
+  stages: StageSummariesSchema.nullable(),
+  queriesPerSecond: z.number().nullable(),
+  minQueriesMet: z.boolean(),
+  minDurationMet: z.boolean(),
+});
 
-export interface OfflineResult {
-  scenario: 'offline';
-  cancelled: boolean;
+export type OfflineBatchRun = z.infer<typeof OfflineBatchRunSchema>;
+
+export const OfflineResultSchema = z.object({
+  scenario: z.literal('offline'),
+  cancelled: z.boolean(),
   /** One per batch size in the order given; a cancelled run stops at the one in progress. */
-  runs: OfflineBatchRun[];
-}
+  runs: z.array(OfflineBatchRunSchema),
+});
+
+export type OfflineResult = z.infer<typeof OfflineResultSchema>;
 
 /**
  * MLPerf LoadGen's offline scenario, one batch size at a time: batches issued back to back, each

@@ -1,15 +1,18 @@
+import { z } from 'zod';
 import type { StageTimes } from './latency-sample.ts';
-import { summarize, type LatencySummary } from './summary.ts';
+import { LatencySummarySchema, summarize } from './summary.ts';
 
 /** Exact summaries of each stage over a trace. */
-export interface StageSummaries {
-  total: LatencySummary;
-  tokenize: LatencySummary;
-  encode: LatencySummary;
-  search: LatencySummary;
+export const StageSummariesSchema = z.object({
+  total: LatencySummarySchema,
+  tokenize: LatencySummarySchema,
+  encode: LatencySummarySchema,
+  search: LatencySummarySchema,
   /** Server traces only: time spent waiting to start. */
-  queue?: LatencySummary;
-}
+  queue: LatencySummarySchema.optional(),
+});
+
+export type StageSummaries = z.infer<typeof StageSummariesSchema>;
 
 /** Null for an empty trace (e.g. a run cancelled during warm-up). */
 export function summarizeStages(samples: readonly (StageTimes & { queueMs?: number })[]): StageSummaries | null {
@@ -28,10 +31,12 @@ export function summarizeStages(samples: readonly (StageTimes & { queueMs?: numb
  * Where the time goes: mean milliseconds per stage and each stage's share of the mean total.
  * `other` is the total not spent in a stage: call glue, and in server traces the queueing.
  */
-export interface StageShares {
-  meanMs: { tokenize: number; encode: number; search: number; other: number; total: number };
-  share: { tokenize: number; encode: number; search: number; other: number };
-}
+export const StageSharesSchema = z.object({
+  meanMs: z.object({ tokenize: z.number(), encode: z.number(), search: z.number(), other: z.number(), total: z.number() }),
+  share: z.object({ tokenize: z.number(), encode: z.number(), search: z.number(), other: z.number() }),
+});
+
+export type StageShares = z.infer<typeof StageSharesSchema>;
 
 export function stageShares(samples: readonly StageTimes[]): StageShares | null {
   if (samples.length === 0) return null;

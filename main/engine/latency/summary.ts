@@ -1,19 +1,22 @@
+import { z } from 'zod';
 import { percentileOfSorted, sortedCopy } from './percentiles.ts';
 
 /** Exact order statistics of one latency sample, in milliseconds (percentiles: nearest rank). */
-export interface LatencySummary {
-  count: number;
-  meanMs: number;
+export const LatencySummarySchema = z.object({
+  count: z.number().int(),
+  meanMs: z.number(),
   /** Sample standard deviation (n − 1); null for a single value, where it is undefined. */
-  stdDevMs: number | null;
-  minMs: number;
-  p50Ms: number;
-  p90Ms: number;
-  p95Ms: number;
-  p99Ms: number;
-  p999Ms: number;
-  maxMs: number;
-}
+  stdDevMs: z.number().nullable(),
+  minMs: z.number(),
+  p50Ms: z.number(),
+  p90Ms: z.number(),
+  p95Ms: z.number(),
+  p99Ms: z.number(),
+  p999Ms: z.number(),
+  maxMs: z.number(),
+});
+
+export type LatencySummary = z.infer<typeof LatencySummarySchema>;
 
 /** Summarises a non-empty sample; the input is not modified. */
 export function summarize(values: ArrayLike<number>): LatencySummary {

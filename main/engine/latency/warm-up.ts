@@ -1,12 +1,12 @@
+import { z } from 'zod';
 import { EventBatcher } from './event-batcher.ts';
 import type { StageTimes } from './latency-sample.ts';
 import type { LatencyEvent, ScenarioOptions } from './scenario.ts';
 import { runLengthReached } from './run-length.ts';
 
-export interface WarmUpReport {
-  queries: number;
-  durationMs: number;
-}
+export const WarmUpReportSchema = z.object({ queries: z.number().int(), durationMs: z.number() });
+
+export type WarmUpReport = z.infer<typeof WarmUpReportSchema>;
 
 /**
  * Runs unrecorded work until BOTH `warmupQueries` and `warmupMs` are reached (kernel selection,

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { LatencyComparison, RatioEstimate } from '../latency/compare.ts';
-import type { BatchSample, LatencySample } from '../latency/latency-sample.ts';
-import type { OfflineBatchRun, OfflineResult } from '../latency/offline.ts';
-import type { StageShares, StageSummaries } from '../latency/stage-breakdown.ts';
-import type { LatencySummary } from '../latency/summary.ts';
-import type { WarmUpReport } from '../latency/warm-up.ts';
+import { LatencyComparisonSchema } from '../latency/compare.ts';
+import { LatencySampleSchema } from '../latency/latency-sample.ts';
+import { OfflineResultSchema } from '../latency/offline.ts';
+import { StageSharesSchema, StageSummariesSchema } from '../latency/stage-breakdown.ts';
+import { LatencySummarySchema } from '../latency/summary.ts';
+import { WarmUpReportSchema } from '../latency/warm-up.ts';
 import { MachineProfileSchema } from '../machine/machine-profile.ts';
 import { QualityResultSchema } from '../metrics/quality-result.ts';
 import { ModelManifestSchema } from '../models/manifest.ts';
@@ -16,58 +16,6 @@ import { RunConfigSchema } from './run-config.ts';
  * change a reader of an older file could trip over.
  */
 export const RUN_RESULT_VERSION = 1;
-
-// The latency engine's plain types, with schemas held to them by `satisfies`: a field added
-// there and not here fails the type check.
-const LatencySummarySchema = z.object({
-  count: z.number().int(),
-  meanMs: z.number(),
-  stdDevMs: z.number().nullable(),
-  minMs: z.number(),
-  p50Ms: z.number(),
-  p90Ms: z.number(),
-  p95Ms: z.number(),
-  p99Ms: z.number(),
-  p999Ms: z.number(),
-  maxMs: z.number(),
-}) satisfies z.ZodType<LatencySummary>;
-
-const StageSummariesSchema = z.object({
-  total: LatencySummarySchema,
-  tokenize: LatencySummarySchema,
-  encode: LatencySummarySchema,
-  search: LatencySummarySchema,
-  queue: LatencySummarySchema.optional(),
-}) satisfies z.ZodType<StageSummaries>;
-
-const StageTimesShape = { tokenizeMs: z.number(), encodeMs: z.number(), searchMs: z.number(), totalMs: z.number() };
-
-const LatencySampleSchema = z.object({
-  ...StageTimesShape,
-  seq: z.number().int(),
-  queryIndex: z.number().int(),
-  lang: z.string().optional(),
-  tokens: z.number().int(),
-  startMs: z.number(),
-  queueMs: z.number().optional(),
-}) satisfies z.ZodType<LatencySample>;
-
-const BatchSampleSchema = z.object({
-  ...StageTimesShape,
-  seq: z.number().int(),
-  batchSize: z.number().int(),
-  queryIndices: z.array(z.number().int()),
-  tokens: z.number().int(),
-  maxTokens: z.number().int(),
-  startMs: z.number(),
-}) satisfies z.ZodType<BatchSample>;
-
-const WarmUpReportSchema = z.object({ queries: z.number().int(), durationMs: z.number() }) satisfies z.ZodType<WarmUpReport>;
-
-const StageSharesSchema = z.object({
-  meanMs: z.object({ tokenize: z.number(), encode: z.number(), search: z.number(), other: z.number(), total: z.number() }),
-  share: z.object({ tokenize: z.number(), encode: z.number(), search: z.number(), other: z.number() }),
-}) satisfies z.ZodType<StageShares>;
 
 const StreamShape = {
   cancelled: z.boolean(),
@@ -102,53 +50,7 @@ const ServerLatencySchema = z.object({
   keptUp: z.boolean(),
 });
 
-const OfflineBatchRunSchema = z.object({
-  batchSize: z.number().int(),
-  cancelled: z.boolean(),
-  warmup: WarmUpReportSchema,
-  measureStartMs: z.number(),
-  durationMs: z.number(),
-  queries: z.number().int(),
-  batches: z.array(BatchSampleSchema),
-  stages: StageSummariesSchema.nullable(),
-  queriesPerSecond: z.number().nullable(),
-  minQueriesMet: z.boolean(),
-  minDurationMet: z.boolean(),
-}) satisfies z.ZodType<OfflineBatchRun>;
-
-const OfflineLatencySchema = z.object({
-  scenario: z.literal('offline'),
-  cancelled: z.boolean(),
-  runs: z.array(OfflineBatchRunSchema),
-}) satisfies z.ZodType<OfflineResult>;
-
-export const LatencyResultSchema = z.discriminatedUnion('scenario', [SingleStreamLatencySchema, ServerLatencySchema, OfflineLatencySchema]);
-
-const RatioEstimateSchema = z.object({
-  statistic: z.enum(['median', 'mean']),
-  baselineMs: z.number(),
-  candidateMs: z.number(),
-  ratio: z.number(),
-  ciLow: z.number(),
-  ciHigh: z.number(),
-  withinNoise: z.boolean(),
-  practicallyEqual: z.boolean(),
-  verdict: z.string(),
-}) satisfies z.ZodType<RatioEstimate>;
-
-const LatencyComparisonSchema = z.object({
-  labels: z.object({ baseline: z.string(), candidate: z.string() }),
-  confidence: z.number(),
-  practicalThreshold: z.number(),
-  resamples: z.number().int(),
-  seed: z.number().int(),
-  baseline: LatencySummarySchema,
-  candidate: LatencySummarySchema,
-  median: RatioEstimateSchema,
-  mean: RatioEstimateSchema,
-  verdict: z.string(),
-  stages: z.object({ baseline: StageSharesSchema, candidate: StageSharesSchema }),
-}) satisfies z.ZodType<LatencyComparison>;
+export const LatencyResultSchema = z.discriminatedUnion('scenario', [SingleStreamLatencySchema, ServerLatencySchema, OfflineResultSchema]);
 
 export const ModelRunSchema = z.object({
   name: z.string(),
