@@ -22,13 +22,16 @@ def run_result(quality_hybrid):
     return {
         "id": "run-1", "finishedAt": "2026-01-02T00:00:00Z", "tool": {"version": "0.1.0"},
         "dataset": {"name": "xquad-r", "queryCount": 13090, "candidateCount": 13014, "languages": ["ar", "en"]},
+        "lexicalFloor": {"monolingual": {"map": 0.742}, "crossLingual": {"map": 0.126}, "multilingual": {"map": 0.091}, "languageBias": None},
         "models": [
             model("xlir-mini-baseline", {"monolingual": {"map": 0.5}, "crossLingual": {"map": 0.1}, "multilingual": {"map": 0.05},
                                          "languageBias": {"meanMaxMinRankGap": 4000.0}}),
             model("xlir-mini-hybrid", quality_hybrid),
             model("xlm-roberta-base-replica", None),
         ],
-        "comparisons": [{"baseline": "xlir-mini-baseline", "candidate": "xlir-mini-hybrid", "quality": [
+        "comparisons": [{"baseline": "xlir-mini-baseline", "candidate": "xlir-mini-hybrid",
+                         "latency": {"verdict": "ratio 1.004 (95% CI 0.980–1.030): no difference beyond noise"},
+                         "quality": [
             {"setting": "crossLingual", "difference": 0.05, "ciLow": 0.03, "ciHigh": 0.07, "pValue": 0.001}]}],
     }  # fmt: skip
 
@@ -42,9 +45,10 @@ def test_without_results_the_card_says_not_yet_measured():
 def test_an_engine_run_fills_both_columns_and_the_paired_difference():
     results = read_run_results(run_result({"monolingual": {"map": 0.48}, "crossLingual": {"map": 0.15}, "multilingual": {"map": 0.07}, "languageBias": None}))
     card = render_model_card(RECORD, results)
-    assert "| cross-lingual | 0.150 | 0.100 |" in card
-    assert "| language bias (mean max − min rank, lower is better) | not yet measured | 4000.0 |" in card
+    assert "| cross-lingual | 0.150 | 0.100 | 0.126 |" in card
+    assert "| language bias (mean max − min rank, lower is better) | not yet measured | 4000.0 | not yet measured |" in card
     assert "| crossLingual | +0.050 | [+0.030, +0.070] | 0.001 |" in card
+    assert "Latency per query (the engine's verdict): ratio 1.004 (95% CI 0.980–1.030): no difference beyond noise" in card
     assert "13090 queries" in card and "xlm-roberta-base-replica" not in card
 
 
