@@ -1,0 +1,109 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * The history's schema, as the steps that build it. `PRAGMA user_version` holds the number of
+ * steps applied; a new version appends a step (never edits a published one), so a database of any
+ * older version is brought up to date by the steps it lacks, each in its own transaction.
+ */
+/** 'XLIR' in the SQLite header: tells our history from any other SQLite file at that path. */
+export const HISTORY_APPLICATION_ID = 0x584c4952;
+
+export interface Migration {
+  /** The `user_version` after this step. */
+  readonly version: number;
+  readonly description: string;
+  up(db: Database): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'machines, runs, models per run, latency samples in compact chunks',
+    up(db) {
+      db.exec(`
+        -- A machine is known by a salted hash of its hardware facts (machine-identity.ts); the
+        -- label is the user's to edit. The profile is the latest one a run brought.
+        CREATE TABLE machines (
+          id TEXT PRIMARY KEY,
+          label TEXT NOT NULL,
+          profile_json TEXT NOT NULL,
+          first_seen TEXT NOT NULL
+        );
+
+        CREATE TABLE runs (
+          id TEXT PRIMARY KEY,
+          machine_id TEXT NOT NULL REFERENCES machines(id),
+          origin TEXT NOT NULL CHECK (origin IN ('local', 'imported')),
+          status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'cancelled', 'failed')),
+          started_at TEXT NOT NULL,
+          finished_at TEXT,
+          dataset TEXT NOT NULL,
+          scenario TEXT NOT NULL,
+          config_json TEXT NOT NULL,
+          machine_json TEXT NOT NULL,
+          -- The run result without its samples (they are in sample_chunks); null until it ends.
+          result_json TEXT,
+          error TEXT,
+          -- The recording process, to tell a run in progress from one that was killed.
+          pid INTEGER,
+          imported_at TEXT
+        );
+        CREATE INDEX runs_by_start ON runs (started_at);
+        CREATE INDEX runs_by_machine ON runs (machine_id, started_at);
+        CREATE INDEX runs_by_dataset ON runs (dataset, started_at);
+
+        -- One row per model of a run, with the figures the history list shows, so that listing
+        -- never reads a result or a sample.
+        CREATE TABLE run_models (
+          run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          position INTEGER NOT NULL,
+          name TEXT NOT NULL,
+          sha256 TEXT,
+          checkpoint TEXT,
+          provider TEXT,
+          -- Samples recorded: queries, or batches for offline runs.
+          samples INTEGER NOT NULL DEFAULT 0,
+          p50_ms REAL,
+          p99_ms REAL,
+          throughput_qps REAL,
+          map_multilingual REAL,
+          PRIMARY KEY (run_id, position)
+        ) WITHOUT ROWID;
+        CREATE INDEX run_models_by_name ON run_models (name);
+
+        -- Latency samples as written during the run: one row per event batch, columns packed in a
+        -- BLOB (sample-codec.ts). A rowid table on purpose: SQLite keeps large rows out of a
+        -- WITHOUT ROWID b-tree badly.
+        CREATE TABLE sample_chunks (
+          run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          position INTEGER NOT NULL,
+          -- 0: one sample per query (single-stream, server); N: offline batches of N queries.
+          batch_size INTEGER NOT NULL,
+          chunk INTEGER NOT NULL,
+          count INTEGER NOT NULL,
+          layout INTEGER NOT NULL,
+          langs TEXT NOT NULL,
+          data BLOB NOT NULL
+        );
+        CREATE UNIQUE INDEX sample_chunks_by_series ON sample_chunks (run_id, position, batch_size, chunk);
+      `);
+      db.pragma(`application_id = ${HISTORY_APPLICATION_ID}`);
+    },
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/** Applies the steps above `from`, each with its version bump in one transaction: a crash leaves a whole version. */
+export function migrate(db: Database, from: number, steps: readonly Migration[] = MIGRATIONS): number {
+  let version = from;
+  for (const step of steps) {
+    if (step.version <= version) continue;
+    db.transaction(() => {
+      step.up(db);
+      db.pragma(`user_version = ${step.version}`);
+    }).immediate();
+    version = step.version;
+  }
+  return version;
+}

@@ -1,0 +1,130 @@
+import type { BatchSample, LatencySample } from '../engine/latency/latency-sample.ts';
+import type { MachineProfile } from '../engine/machine/machine-profile.ts';
+import type { RunConfig } from '../engine/run/run-config.ts';
+import type { ModelRun, RunResult } from '../engine/run/run-result.ts';
+import { upsertMachine } from './machines.ts';
+import type { HistoryDb } from './open-history.ts';
+import { splitResultSamples } from './result-samples.ts';
+import { encodeBatchSamples, encodeQuerySamples } from './sample-codec.ts';
+
+export type RunStatus = 'running' | 'completed' | 'cancelled' | 'failed';
+export type RunOrigin = 'local' | 'imported';
+
+/** Samples per chunk when a whole trace is written at once (a finished or imported run): ~220 kB rows. */
+const CHUNK_SAMPLES = 4096;
+
+export interface NewRun {
+  id: string;
+  config: RunConfig;
+  machine: MachineProfile;
+  startedAt: string;
+  /** The recording process: while it lives the run is in progress, after it the run is incomplete. */
+  pid: number;
+}
+
+/** The row of a run about to be measured: status `running` until `storeResult` or `failRun`. */
+export function beginRun(db: HistoryDb, run: NewRun): void {
+  db.transaction(() => {
+    const machineId = upsertMachine(db, run.machine);
+    db.prepare(
+      `INSERT INTO runs (id, machine_id, origin, status, started_at, dataset, scenario, config_json, machine_json, pid)
+       VALUES (?, ?, 'local', 'running', ?, ?, ?, ?, ?, ?)`,
+    ).run(run.id, machineId, run.startedAt, run.config.dataset.name, run.config.scenario.kind, JSON.stringify(run.config), JSON.stringify(run.machine), run.pid);
+  }).immediate();
+}
+
+/** Names the model at `position` of a run (before its result gives the full record). */
+export function addRunModel(db: HistoryDb, runId: string, position: number, name: string): void {
+  db.prepare('INSERT OR IGNORE INTO run_models (run_id, position, name) VALUES (?, ?, ?)').run(runId, position, name);
+}
+
+/** Appends one chunk of a trace and counts its samples for the model: the caller's transaction. */
+export function appendSamples(db: HistoryDb, runId: string, position: number, batchSize: number, chunk: number, samples: readonly LatencySample[] | readonly BatchSample[]): void {
+  const encoded = batchSize === 0 ? encodeQuerySamples(samples as LatencySample[]) : encodeBatchSamples(samples as BatchSample[]);
+  db.prepare('INSERT INTO sample_chunks (run_id, position, batch_size, chunk, count, layout, langs, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+    runId,
+    position,
+    batchSize,
+    chunk,
+    encoded.count,
+    encoded.layout,
+    encoded.langs,
+    encoded.data,
+  );
+  db.prepare('UPDATE run_models SET samples = samples + ? WHERE run_id = ? AND position = ?').run(samples.length, runId, position);
+}
+
+/** What the history list shows of a model, so that listing never reads a result. */
+function modelFigures(m: ModelRun) {
+  const l = m.latency;
+  let p50: number | null;
+  let p99: number | null;
+  let qps: number | null;
+  if (l.scenario === 'offline') {
+    // Per-query figures come from the smallest batch size (1 where measured); throughput from the best.
+    const first = [...l.runs].sort((a, b) => a.batchSize - b.batchSize).find((r) => r.stages);
+    p50 = first?.stages ? first.stages.total.p50Ms / first.batchSize : null;
+    p99 = first?.stages ? first.stages.total.p99Ms / first.batchSize : null;
+    const rates = l.runs.map((r) => r.queriesPerSecond).filter((q): q is number => q !== null);
+    qps = rates.length > 0 ? Math.max(...rates) : null;
+  } else {
+    p50 = l.stages?.total.p50Ms ?? null;
+    p99 = l.stages?.total.p99Ms ?? null;
+    qps = l.scenario === 'server' ? l.completedQps : l.throughputQps;
+  }
+  return { p50, p99, qps, map: m.quality?.multilingual.map ?? null };
+}
+
+/**
+ * Stores a finished run — the end of a local recording, or an imported one — in one transaction:
+ * the result without its traces, a row per model, and every trace rewritten from the result (the
+ * chunks streamed during the run are replaced, so the history holds exactly what the result says).
+ */
+export function storeResult(db: HistoryDb, result: RunResult, origin: RunOrigin, machineLabel?: string): void {
+  const { skeleton, series } = splitResultSamples(result);
+  db.transaction(() => {
+    const machineId = upsertMachine(db, result.machine, machineLabel);
+    db.prepare(
+      `INSERT INTO runs (id, machine_id, origin, status, started_at, finished_at, dataset, scenario, config_json, machine_json, result_json, imported_at)
+       VALUES (@id, @machineId, @origin, @status, @startedAt, @finishedAt, @dataset, @scenario, @config, @machine, @result, @importedAt)
+       ON CONFLICT (id) DO UPDATE SET machine_id = @machineId, status = @status, finished_at = @finishedAt, result_json = @result, machine_json = @machine, error = NULL`,
+    ).run({
+      id: result.id,
+      machineId,
+      origin,
+      status: result.status,
+      startedAt: result.startedAt,
+      finishedAt: result.finishedAt,
+      dataset: result.dataset.name,
+      scenario: result.config.scenario.kind,
+      config: JSON.stringify(result.config),
+      machine: JSON.stringify(result.machine),
+      result: JSON.stringify(skeleton),
+      importedAt: origin === 'imported' ? new Date().toISOString() : null,
+    });
+    db.prepare('DELETE FROM sample_chunks WHERE run_id = ?').run(result.id);
+    db.prepare('DELETE FROM run_models WHERE run_id = ?').run(result.id);
+    const insertModel = db.prepare(
+      `INSERT INTO run_models (run_id, position, name, sha256, checkpoint, provider, samples, p50_ms, p99_ms, throughput_qps, map_multilingual)
+       VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
+    );
+    result.models.forEach((m, position) => {
+      const f = modelFigures(m);
+      insertModel.run(result.id, position, m.name, m.model.sha256, m.manifest.checkpoint, m.provider.actual, f.p50, f.p99, f.qps, f.map);
+    });
+    for (const s of series) {
+      for (let start = 0, chunk = 0; start < s.samples.length; start += CHUNK_SAMPLES, chunk++) {
+        appendSamples(db, result.id, s.position, s.batchSize, chunk, s.samples.slice(start, start + CHUNK_SAMPLES) as LatencySample[] | BatchSample[]);
+      }
+    }
+  }).immediate();
+}
+
+/** A run that ended in an error: kept with what it measured, and the error. */
+export function failRun(db: HistoryDb, runId: string, message: string): void {
+  db.prepare("UPDATE runs SET status = 'failed', finished_at = ?, error = ? WHERE id = ? AND status = 'running'").run(new Date().toISOString(), message, runId);
+}
+
+export function runExists(db: HistoryDb, runId: string): boolean {
+  return db.prepare('SELECT 1 FROM runs WHERE id = ?').get(runId) !== undefined;
+}
