@@ -91,6 +91,9 @@ function isModelLoadFailure(message: string): boolean {
   return /Load model from .* failed|Protobuf parsing failed|ONNX format/i.test(message);
 }
 
+/** A model file, or a graph built in memory (the roofline's MatMul graphs) with a name for messages. */
+export type ModelSource = string | { bytes: Uint8Array; name: string };
+
 export interface CreatedSession {
   session: InferenceSession;
   /** The provider the session runs on. */
@@ -104,20 +107,22 @@ export interface CreatedSession {
  * runs only if the caller listed it. The CPU provider always exists, so a CPU failure is the model's.
  */
 export async function createSession(
-  modelFile: string,
+  model: ModelSource,
   preferences: readonly ExecutionProvider[],
   settings: SessionSettings,
   onWarning?: (message: string) => void,
 ): Promise<CreatedSession> {
+  const modelFile = typeof model === 'string' ? model : model.name;
   const failures: string[] = [];
   for (const provider of preferences) {
     try {
-      const session = await InferenceSession.create(modelFile, {
+      const options: InferenceSession.SessionOptions = {
         executionProviders: [ORT_PROVIDER_NAMES[provider]],
         ...(settings.intraOpThreads !== undefined ? { intraOpNumThreads: settings.intraOpThreads } : {}),
         ...(settings.interOpThreads !== undefined ? { interOpNumThreads: settings.interOpThreads } : {}),
         ...(settings.graphOptimizationLevel !== undefined ? { graphOptimizationLevel: settings.graphOptimizationLevel } : {}),
-      });
+      };
+      const session = typeof model === 'string' ? await InferenceSession.create(model, options) : await InferenceSession.create(model.bytes, options);
       if (failures.length === 0) return { session, provider };
       const fallbackReason = failures.join(' ');
       onWarning?.(`Running ${path.basename(modelFile)} on ${provider} instead: ${fallbackReason}`);

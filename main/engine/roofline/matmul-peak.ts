@@ -1,0 +1,174 @@
+import { Tensor } from 'onnxruntime-node';
+import { z } from 'zod';
+import { createSystemClock, type Clock } from '../latency/clock.ts';
+import { percentileOfSorted, sortedCopy } from '../latency/percentiles.ts';
+import type { ExecutionProvider } from '../models/encoder.ts';
+import { createSession, ExecutionProviderSchema, type SessionSettings } from '../models/execution-providers.ts';
+import { encodeOnnxModel, OnnxDataType, type OnnxModel } from './onnx-model.ts';
+
+/**
+ * The machine's peak matrix-multiply rate as ONNX Runtime reaches it: one MatMul node, Y = A·B,
+ * with B a constant initializer as a model's weights are (so the CPU provider pre-packs it the
+ * same way), run at a few sizes on the same provider and thread count as the models. The best
+ * rate over sizes is the roofline's compute ceiling; the encoders' GEMMs run the same kernels.
+ */
+
+export const PrecisionSchema = z.enum(['fp32', 'fp16']);
+export type Precision = z.infer<typeof PrecisionSchema>;
+
+export const MatMulSizeSchema = z.object({ m: z.number().int().positive(), k: z.number().int().positive(), n: z.number().int().positive() });
+export type MatMulSize = z.infer<typeof MatMulSizeSchema>;
+
+/**
+ * Sizes tried: square ones where blocking works best, and the shape of a BERT-base feed-forward
+ * layer at 512 tokens. Large enough that a run lasts milliseconds (launch overhead vanishes), small
+ * enough to take seconds in all.
+ */
+export const DEFAULT_PEAK_SIZES: readonly MatMulSize[] = [
+  { m: 512, k: 768, n: 3072 },
+  { m: 1024, k: 1024, n: 1024 },
+  { m: 2048, k: 2048, n: 2048 },
+];
+
+const SizeRateSchema = MatMulSizeSchema.extend({
+  runs: z.number().int(),
+  medianMs: z.number(),
+  minMs: z.number(),
+  /** 2·m·k·n over the median time. */
+  gflops: z.number(),
+});
+
+export const PrecisionPeakSchema = z.discriminatedUnion('supported', [
+  z.object({
+    supported: z.literal(true),
+    /** The best of `sizes`' rates. */
+    gflops: z.number(),
+    best: MatMulSizeSchema,
+    sizes: z.array(SizeRateSchema),
+  }),
+  /** e.g. fp16 MatMul on a CPU provider without an fp16 kernel: ONNX Runtime's message says why. */
+  z.object({ supported: z.literal(false), reason: z.string() }),
+]);
+export type PrecisionPeak = z.infer<typeof PrecisionPeakSchema>;
+
+export const PeakMeasurementSchema = z.object({
+  provider: ExecutionProviderSchema,
+  /** Null: ONNX Runtime's default (one thread per physical core). */
+  intraOpThreads: z.number().int().nullable(),
+  measuredAt: z.string(),
+  durationMs: z.number(),
+  fp32: PrecisionPeakSchema,
+  fp16: PrecisionPeakSchema,
+});
+export type PeakMeasurement = z.infer<typeof PeakMeasurementSchema>;
+
+/**
+ * The ONNX bytes of Y[m,n] = A[m,k] · B[k,n], B a constant initializer. A and Y are float32 at the
+ * graph's edges whatever the precision: onnxruntime-node 1.30 cannot take float16 tensors from
+ * Node 24 (its Float16Array arrives with no data), so the fp16 graph casts A in and Y out — m·k +
+ * m·n conversions next to 2·m·k·n FLOPs, under 0.1% at these sizes.
+ */
+export function matMulGraph({ m, k, n }: MatMulSize, precision: Precision): Uint8Array {
+  const fp16 = precision === 'fp16';
+  const dataType = fp16 ? OnnxDataType.float16 : OnnxDataType.float;
+  const weights = fp16 ? new Uint16Array(k * n) : new Float32Array(k * n);
+  // Values within ±0.5: no denormals or infinities to slow a kernel down (fp16 0x3800 is 0.5).
+  for (let i = 0; i < weights.length; i++) weights[i] = fp16 ? 0x3800 ^ ((i % 2) << 15) : ((i * 7919) % 1000) / 1000 - 0.5;
+  const node = (opType: string, inputs: string[], outputs: string[], attributes: OnnxModel['nodes'][number]['attributes'] = {}) => ({ opType, domain: '', name: outputs[0], inputs, outputs, attributes });
+  const model: OnnxModel = {
+    irVersion: 8,
+    opset: 17,
+    producer: 'xlir-bench roofline',
+    nodes: fp16
+      ? [node('Cast', ['A'], ['A16'], { to: { int: OnnxDataType.float16 } }), node('MatMul', ['A16', 'B'], ['Y16']), node('Cast', ['Y16'], ['Y'], { to: { int: OnnxDataType.float } })]
+      : [node('MatMul', ['A', 'B'], ['Y'])],
+    initializers: [{ name: 'B', dataType, dims: [k, n], data: new Uint8Array(weights.buffer) }],
+    inputs: [{ name: 'A', elemType: OnnxDataType.float, dims: [m, k] }],
+    outputs: [{ name: 'Y', elemType: OnnxDataType.float, dims: [m, n] }],
+    valueInfo: [],
+  };
+  return encodeOnnxModel(model);
+}
+
+export interface PeakOptions {
+  provider: ExecutionProvider;
+  intraOpThreads?: number;
+  sizes?: readonly MatMulSize[];
+  /** Timed runs per size: at least this many and at least `minMsPerSize`. */
+  minRuns?: number;
+  minMsPerSize?: number;
+  warmupRuns?: number;
+  clock?: Clock;
+  signal?: AbortSignal;
+}
+
+/** Measures one precision: the rate at each size and the best. Throws only for a session that loads and then fails. */
+export async function measurePrecisionPeak(precision: Precision, options: PeakOptions): Promise<PrecisionPeak> {
+  const sizes = options.sizes ?? DEFAULT_PEAK_SIZES;
+  const clock = options.clock ?? createSystemClock();
+  const rates: z.infer<typeof SizeRateSchema>[] = [];
+  for (const size of sizes) {
+    if (options.signal?.aborted) break;
+    let created;
+    try {
+      created = await createSession(
+        { bytes: matMulGraph(size, precision), name: `MatMul ${precision} ${size.m}×${size.k}×${size.n}` },
+        [options.provider],
+        sessionSettings(options),
+      );
+    } catch (err) {
+      // The graph is valid ONNX, so a load failure means no kernel for this type on this provider.
+      return { supported: false, reason: (err as Error).message };
+    }
+    try {
+      rates.push({ ...size, ...(await timeMatMul(created.session, size, options, clock)) });
+    } finally {
+      await created.session.release();
+    }
+  }
+  if (rates.length === 0) return { supported: false, reason: 'cancelled before any size was measured' };
+  const best = rates.reduce((a, b) => (b.gflops > a.gflops ? b : a));
+  return { supported: true, gflops: best.gflops, best: { m: best.m, k: best.k, n: best.n }, sizes: rates };
+}
+
+function sessionSettings(options: PeakOptions): SessionSettings {
+  return { graphOptimizationLevel: 'all', ...(options.intraOpThreads !== undefined && { intraOpThreads: options.intraOpThreads }) };
+}
+
+async function timeMatMul(
+  session: Awaited<ReturnType<typeof createSession>>['session'],
+  { m, k, n }: MatMulSize,
+  options: PeakOptions,
+  clock: Clock,
+) {
+  const feeds = { A: new Tensor('float32', new Float32Array(m * k).fill(0.25), [m, k]) };
+  for (let i = 0; i < (options.warmupRuns ?? 2); i++) await session.run(feeds, ['Y']);
+  const minRuns = options.minRuns ?? 5;
+  const minMs = options.minMsPerSize ?? 600;
+  const times: number[] = [];
+  const start = clock.nowMs();
+  while ((times.length < minRuns || clock.nowMs() - start < minMs) && !options.signal?.aborted) {
+    const t0 = clock.nowMs();
+    await session.run(feeds, ['Y']);
+    times.push(clock.nowMs() - t0);
+  }
+  const sorted = sortedCopy(times);
+  const medianMs = percentileOfSorted(sorted, 50);
+  return { runs: times.length, medianMs, minMs: sorted[0], gflops: (2 * m * k * n) / (medianMs * 1e6) };
+}
+
+/** Both precisions on one provider and thread count. */
+export async function measurePeak(options: PeakOptions): Promise<PeakMeasurement> {
+  const clock = options.clock ?? createSystemClock();
+  const t0 = clock.nowMs();
+  const fp32 = await measurePrecisionPeak('fp32', { ...options, clock });
+  const fp16 = await measurePrecisionPeak('fp16', { ...options, clock });
+  return {
+    provider: options.provider,
+    intraOpThreads: options.intraOpThreads ?? null,
+    measuredAt: new Date().toISOString(),
+    durationMs: clock.nowMs() - t0,
+    fp32,
+    fp16,
+  };
+}

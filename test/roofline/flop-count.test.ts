@@ -1,0 +1,106 @@
+import { InferenceSession, Tensor } from 'onnxruntime-node';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { countFlops, ModelFlops } from '../../main/engine/roofline/flop-count.ts';
+import { decodeOnnxModel, encodeOnnxModel, OnnxDataType, tensorValues } from '../../main/engine/roofline/onnx-model.ts';
+import { inferShapes } from '../../main/engine/roofline/shape-inference.ts';
+import { tinyEncoderDir } from '../run/fixtures.ts';
+import { attentionBlock, attentionBlockFlops, floatInput, floats, model, node } from './graphs.ts';
+
+describe('ONNX models through protobufjs', () => {
+  it('decodes what it encodes: nodes, attributes, initializer data, symbolic dims', () => {
+    const original = attentionBlock();
+    const back = decodeOnnxModel(encodeOnnxModel(original));
+    expect(back.opset).toBe(17);
+    expect(back.nodes.map((n) => n.opType)).toEqual(original.nodes.map((n) => n.opType));
+    expect(back.nodes.find((n) => n.outputs[0] === 'kT')?.attributes.perm).toEqual({ ints: [0, 1, 3, 2] });
+    expect(back.inputs[0]).toEqual({ name: 'features', elemType: OnnxDataType.float, dims: ['batch', 'sequence'] });
+    const wq = back.initializers.find((t) => t.name === 'Wq')!;
+    expect(wq.dims).toEqual([8, 8]);
+    expect(tensorValues(wq)!.slice(0, 4).map((v) => Math.round(v * 10))).toEqual([-3, -2, -1, 0]);
+  });
+
+  it('writes graphs ONNX Runtime runs, with the output shape the inference predicts', async () => {
+    const graph = attentionBlock();
+    const session = await InferenceSession.create(encodeOnnxModel(graph));
+    try {
+      const result = await session.run({ features: new Tensor('float32', new Float32Array(2 * 5).fill(0.5), [2, 5]) });
+      const inferred = inferShapes(graph, { features: [2, 5] }).values;
+      expect(result.out.dims).toEqual([2, 5, 8]);
+      expect(inferred.get('out')?.dims).toEqual([2, 5, 8]);
+      expect(inferred.get('scores')?.dims).toEqual([2, 2, 5, 5]);
+    } finally {
+      await session.release();
+    }
+  });
+
+  it('names the file in the error for bytes that are not a model', () => {
+    expect(() => decodeOnnxModel(new Uint8Array([0xff, 0xff, 0xff]), 'broken.onnx')).toThrow(/broken\.onnx/);
+  });
+});
+
+describe('countFlops', () => {
+  it('counts 2·K per output element of a MatMul with a weight, for the input shape given', () => {
+    const graph = model({
+      inputs: [floatInput('x', ['batch', 'sequence'])],
+      outputs: [floatInput('y', null)],
+      initializers: [floats('W', [5, 3])],
+      nodes: [node('Unsqueeze', ['x'], ['x3'], { axes: { ints: [2] } }), node('Expand', ['x3', 'to'], ['x5']), node('MatMul', ['x5', 'W'], ['y'])],
+      opset: 11,
+    });
+    graph.initializers.push({ name: 'to', dataType: OnnxDataType.int64, dims: [3], data: new Uint8Array(BigInt64Array.from([1n, 1n, 5n]).buffer) });
+    // [2, 7, 5] × [5, 3]: 2·7·3 outputs, 5 multiply-adds each.
+    expect(countFlops(graph, 2, 7)).toMatchObject({ total: 2 * 5 * 2 * 7 * 3, weights: 2 * 5 * 2 * 7 * 3, attention: 0, matmuls: 1, uncounted: [], byPrecision: { fp32: 420 } });
+  });
+
+  it('splits a torch-style attention block into weight GEMMs and the QKᵀ and AV products', () => {
+    for (const [batch, seq] of [[1, 1], [1, 32], [3, 17]]) {
+      const expected = attentionBlockFlops(batch, seq);
+      const count = countFlops(attentionBlock(), batch, seq);
+      expect(count).toMatchObject({ ...expected, total: expected.weights + expected.attention, matmuls: 7, uncounted: [], unknownOps: [] });
+    }
+  });
+
+  it('applies Gemm transposes', () => {
+    const graph = model({
+      inputs: [floatInput('a', [3, 4])],
+      outputs: [floatInput('y', [3, 5])],
+      initializers: [floats('B', [5, 4]), floats('C', [5])],
+      nodes: [node('Gemm', ['a', 'B', 'C'], ['y'], { transB: { int: 1 } })],
+    });
+    // Inputs of rank 2 take the [batch, sequence] asked for: here [3, 4].
+    expect(countFlops(graph, 3, 4)).toMatchObject({ total: 2 * 4 * 3 * 5, weights: 120 });
+  });
+
+  it('lists a MatMul it cannot shape, and the op that hid the shape', () => {
+    const graph = model({
+      inputs: [floatInput('x', ['batch', 'sequence'])],
+      outputs: [floatInput('y', null)],
+      initializers: [floats('W', [4, 2])],
+      nodes: [node('MysteryOp', ['x'], ['h'], {}, 'com.example'), node('MatMul', ['h', 'W'], ['y'])],
+    });
+    const count = countFlops(graph, 1, 4);
+    expect(count).toMatchObject({ total: 0, matmuls: 0, uncounted: ['y'], unknownOps: ['com.example.MysteryOp'] });
+  });
+
+  it('falls back on value_info, resolving its symbolic dims from the inputs', () => {
+    const graph = model({
+      inputs: [floatInput('x', ['batch', 'sequence'])],
+      outputs: [floatInput('y', null)],
+      valueInfo: [floatInput('h', ['batch', 'sequence', 4])],
+      initializers: [floats('W', [4, 2])],
+      nodes: [node('MysteryOp', ['x'], ['h'], {}, 'com.example'), node('MatMul', ['h', 'W'], ['y'])],
+    });
+    expect(countFlops(graph, 2, 3)).toMatchObject({ total: 2 * 4 * 2 * 3 * 2, uncounted: [] });
+  });
+
+  it('counts the tiny test encoder as its configuration predicts (hidden 32, FFN 64, 2 layers)', async () => {
+    const flops = await ModelFlops.fromFile(path.join(tinyEncoderDir, 'model.onnx'));
+    for (const seq of [1, 9, 64]) {
+      const perLayerWeights = seq * (4 * 2 * 32 * 32 + 2 * 2 * 32 * 64);
+      const perLayerAttention = 2 * (2 * seq * seq * 32);
+      expect(flops.count(1, seq)).toMatchObject({ weights: 2 * perLayerWeights, attention: 2 * perLayerAttention, matmuls: 16, uncounted: [], unknownOps: [] });
+    }
+    expect(flops.count(4, 9).total).toBe(4 * flops.count(1, 9).total);
+  });
+});
