@@ -27,8 +27,31 @@ function latencySection(m: ModelRun): string {
     ...(l.stages.queue ? [percentileRow('queue', l.stages.queue)] : []),
   ];
   const rate = l.scenario === 'server' ? `offered ${l.targetQps} q/s, completed ${l.completedQps?.toFixed(1) ?? '-'} q/s, load ${l.offeredLoad?.toFixed(2) ?? '-'}, ${l.keptUp ? 'kept up' : 'did NOT keep up'}` : `throughput ${l.throughputQps?.toFixed(1) ?? '-'} queries/s`;
-  const perLang = l.byLanguage.map((g) => `${g.lang} ${ms(g.summary.p50Ms)}`).join('  ');
-  return `${title}\n${formatTable(PERCENTILE_HEADER, rows)}\n${rate}; p50 by query language: ${perLang}`;
+  const perLang = formatTable(
+    ['language', 'n', 'p50', 'p90', 'p99', 'mean tokens'],
+    l.byLanguage.map((g) => [g.lang, g.summary.count, ms(g.summary.p50Ms), ms(g.summary.p90Ms), ms(g.summary.p99Ms), g.tokens ? g.tokens.mean.toFixed(1) : '-']),
+  );
+  const fit = l.tokenCost?.total;
+  const perToken = fit
+    ? `\nlatency vs tokens: ${ms(fit.fixedMs)} ms + ${fit.perTokenMs.toFixed(4)} ms/token (least squares over ${fit.samples} queries, ${fit.points[0].tokens}–${fit.points[fit.points.length - 1].tokens} tokens${fit.r2 === null ? '' : `, R² ${fit.r2.toFixed(2)}`})`
+    : '';
+  return `${title}\n${formatTable(PERCENTILE_HEADER, rows)}\n${rate}\n${perLang}${perToken}`;
+}
+
+/** Achieved GFLOP/s against the measured peak: how much of the hardware the model uses. */
+function rooflineSection(m: ModelRun): string {
+  const r = m.roofline;
+  if (!r) return '';
+  const gflop = (flops: number) => (flops / 1e9).toPrecision(3);
+  const peak = r.peak;
+  const where = peak ? `${peak.provider}, ${peak.intraOpThreads ?? 'default'} threads, ${r.peakFromCache ? `cached from ${peak.measuredAt.slice(0, 10)}` : 'measured now'}` : '';
+  const lines = r.efficiency.map((e) => {
+    const achieved = e.achievedGflops === null ? '-' : e.achievedGflops.toFixed(1);
+    const of = e.fractionOfPeak === null ? '' : ` = ${(e.fractionOfPeak * 100).toFixed(1)}% of the ${e.precision} peak ${e.peakGflops!.toFixed(1)} GFLOP/s (${where})`;
+    return `  ${e.batchSize === 1 ? 'per query' : `batch ${e.batchSize}`}: ${achieved} GFLOP/s${of}`;
+  });
+  const head = `Roofline, ${m.name}: ${gflop(r.flops.total)} GFLOP per query at ${r.flops.sequence} tokens (MatMul/Gemm ${gflop(r.flops.weights)}, attention ${gflop(r.flops.attention)})`;
+  return [head, ...lines, ...r.notes.map((n) => `  note: ${n}`)].join('\n');
 }
 
 function qualitySection(models: ModelRun[], lexicalFloor: QualityResult | null): string {
@@ -61,7 +84,7 @@ export function printRunSummary(result: RunResult, out: NodeJS.WritableStream): 
     `Machine ${result.machine.cpu.model}, ${result.machine.cpu.logicalCores} cores, Node ${result.machine.software.node}, onnxruntime ${result.machine.software.onnxruntime}`,
     '',
     qualitySection(result.models, result.lexicalFloor),
-    ...result.models.flatMap((m) => ['', latencySection(m)]),
+    ...result.models.flatMap((m) => ['', latencySection(m), ...(m.roofline ? [rooflineSection(m)] : [])]),
     ...result.comparisons.flatMap((c) => ['', `${c.candidate} vs ${c.baseline}`, c.summary]),
   ];
   for (const w of result.warnings) parts.push(`warning: ${w}`);

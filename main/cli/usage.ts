@@ -39,6 +39,8 @@ xlir run
   --no-quality            Latency only
   --no-lexical-floor      Skip the character 3-gram TF-IDF row (no model; the
                           floor an encoder must beat across languages)
+  --no-roofline           Skip FLOP counting and the peak MatMul measurement
+                          (measured once per machine, provider and threads)
   --bootstrap N           Bootstrap resamples for the comparison (default 2000)
   --save-embeddings DIR   Write DIR/<model>/{queries,candidates}.{npy,json}
   --json FILE             Write the full result (schema: main/contract/run-result.schema.json)

@@ -5,7 +5,7 @@ import type { RetrievalDataset } from '../datasets/retrieval-dataset.ts';
 import { saveEmbeddings } from '../embeddings/save-embeddings.ts';
 import { XlirError } from '../errors.ts';
 import { createSystemClock, type Clock } from '../latency/clock.ts';
-import { summarizeBy } from '../latency/grouped-summary.ts';
+import { latencyByLanguage } from '../latency/by-language.ts';
 import { runInterleavedSingleStream } from '../latency/interleaved.ts';
 import type { LatencySample } from '../latency/latency-sample.ts';
 import { runOffline } from '../latency/offline.ts';
@@ -13,6 +13,7 @@ import type { LatencyEvent } from '../latency/scenario.ts';
 import { runServer } from '../latency/server.ts';
 import { runSingleStream, type SingleStreamResult } from '../latency/single-stream.ts';
 import { stageShares } from '../latency/stage-breakdown.ts';
+import { tokenCost } from '../latency/token-cost.ts';
 import { captureMachineProfile } from '../machine/machine-profile.ts';
 import { evaluateQuality, type QualityDetail } from '../metrics/evaluate-quality.ts';
 import { hashModelFile } from '../models/discover.ts';
@@ -20,9 +21,11 @@ import { encodeTexts } from '../models/encode-texts.ts';
 import { loadModel } from '../models/load-model.ts';
 import { modelFilePath } from '../models/model-folder.ts';
 import type { OnnxEncoder } from '../models/onnx-encoder.ts';
+import type { ModelFlops } from '../roofline/flop-count.ts';
 import { CandidateIndex } from '../retrieval/exact-search.ts';
 import { tfidfChar3ScoreSource } from '../retrieval/tfidf-char3.ts';
 import { compareModels } from './compare-models.ts';
+import { loadModelFlops, modelRoofline, providerPeaks } from './model-roofline.ts';
 import { RetrievalQueryProcessor } from './retrieval-processor.ts';
 import type { RunConfig } from './run-config.ts';
 import type { RunEvent } from './run-events.ts';
@@ -41,8 +44,10 @@ const REWARM_QUERIES = 5;
 interface PreparedModel {
   encoder: OnnxEncoder;
   processor: RetrievalQueryProcessor;
-  run: Omit<ModelRun, 'latency'>;
+  run: Omit<ModelRun, 'latency' | 'roofline'>;
   detail?: QualityDetail;
+  /** Null with --no-roofline or when the graph could not be counted. */
+  flops: ModelFlops | null;
 }
 
 /**
@@ -90,9 +95,13 @@ export async function runBenchmark(config: RunConfig, ctx: RunContext): Promise<
       if (signal.aborted) break;
       prepared.push(await prepareModel(dir, dataset, config, ctx, clock, warn));
     }
+    const peaks = config.roofline && !signal.aborted ? await providerPeaks(prepared.map((p) => p.encoder.provider), machine, config, ctx, warn) : new Map();
     // Even when cancelled: the scenarios then return at once, and what was measured is kept.
     const latencies = prepared.length > 0 ? await measureLatency(prepared, config, ctx, clock) : [];
-    models = latencies.map((latency, i) => ({ ...prepared[i].run, latency }));
+    models = latencies.map((latency, i) => {
+      const { run, flops, encoder } = prepared[i];
+      return { ...run, latency, roofline: flops ? modelRoofline(latency, flops, peaks.get(encoder.provider)) : null };
+    });
   } finally {
     await Promise.all(prepared.map((p) => p.encoder.dispose()));
   }
@@ -154,6 +163,7 @@ async function prepareModel(
       return { vectors, ms: clock.nowMs() - start };
     };
 
+    const flops = config.roofline ? await loadModelFlops(modelFile, (message) => warn(message, name)) : null;
     const candidates = await encode(dataset.candidates.map((c) => c.text), 'passage', 'encode-candidates');
     const index = new CandidateIndex(candidates.vectors, encoder.dimension);
 
@@ -218,6 +228,7 @@ async function prepareModel(
         ...(qualityNote !== undefined && { qualityNote }),
       },
       ...(detail && { detail }),
+      flops,
     };
   } catch (err) {
     await encoder.dispose();
@@ -274,10 +285,11 @@ async function measureLatency(prepared: PreparedModel[], config: RunConfig, ctx:
   return out;
 }
 
-/** Latency per query language and where the time goes, for the per-query scenarios. */
+/** Latency per query language, where the time goes, and latency against tokens, for the per-query scenarios. */
 function streamExtras(samples: readonly LatencySample[]) {
   return {
-    byLanguage: summarizeBy(samples, (s) => s.lang).map(({ key, summary }) => ({ lang: key, summary })),
+    byLanguage: latencyByLanguage(samples),
     breakdown: stageShares(samples),
+    tokenCost: tokenCost(samples),
   };
 }

@@ -69,6 +69,11 @@ export const RunConfigSchema = z.object({
    * a multilingual encoder must beat in the cross-lingual and multilingual settings.
    */
   lexicalFloor: z.boolean().default(true),
+  /**
+   * Count each model's FLOPs from its graph and report achieved GFLOP/s against the machine's
+   * peak MatMul rate (measured once per machine, provider and threads, then cached).
+   */
+  roofline: z.boolean().default(true),
   /** Batch size for encoding the candidate pool and the queries for quality. */
   encodeBatchSize: z.number().int().positive().default(32),
   /** Write queries.npy/candidates.npy and their ids per model here. */

@@ -11,6 +11,7 @@ export type RunPhase =
   | 'encode-queries'
   | 'quality'
   | 'saved-embeddings'
+  | 'peak'
   | 'latency'
   | 'compare';
 

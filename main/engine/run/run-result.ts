@@ -1,13 +1,15 @@
 import { z } from 'zod';
+import { LanguageLatencySchema } from '../latency/by-language.ts';
 import { LatencyComparisonSchema } from '../latency/compare.ts';
 import { LatencySampleSchema } from '../latency/latency-sample.ts';
 import { OfflineResultSchema } from '../latency/offline.ts';
 import { StageSharesSchema, StageSummariesSchema } from '../latency/stage-breakdown.ts';
-import { LatencySummarySchema } from '../latency/summary.ts';
+import { TokenCostSchema } from '../latency/token-cost.ts';
 import { WarmUpReportSchema } from '../latency/warm-up.ts';
 import { MachineProfileSchema } from '../machine/machine-profile.ts';
 import { QualityResultSchema } from '../metrics/quality-result.ts';
 import { ModelManifestSchema } from '../models/manifest.ts';
+import { RooflineSchema } from '../roofline/efficiency.ts';
 import { RunConfigSchema } from './run-config.ts';
 
 /**
@@ -26,9 +28,14 @@ const StreamShape = {
   stages: StageSummariesSchema.nullable(),
   minQueriesMet: z.boolean(),
   minDurationMet: z.boolean(),
-  /** Total latency per query language: the same question costs more tokens in some languages. */
-  byLanguage: z.array(z.object({ lang: z.string(), summary: LatencySummarySchema })),
+  /**
+   * Total latency per query language, with its token counts: the same question costs more tokens
+   * in some languages. `tokens` is absent in results written before it was recorded.
+   */
+  byLanguage: z.array(LanguageLatencySchema.partial({ tokens: true })),
   breakdown: StageSharesSchema.nullable(),
+  /** Latency against token count (fixed + per-token cost); absent in results written before it existed. */
+  tokenCost: TokenCostSchema.optional(),
 };
 
 const SingleStreamLatencySchema = z.object({
@@ -71,6 +78,11 @@ export const ModelRunSchema = z.object({
   quality: QualityResultSchema.nullable(),
   qualityNote: z.string().optional(),
   latency: LatencyResultSchema,
+  /**
+   * FLOPs counted from the graph, achieved GFLOP/s and the fraction of the measured peak. Null
+   * with --no-roofline and when the graph could not be counted; absent in results written before it existed.
+   */
+  roofline: RooflineSchema.nullable().optional(),
 });
 
 const QualityDifferenceSchema = z.object({
