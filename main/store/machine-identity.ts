@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { MachineProfile } from '../engine/machine/machine-profile.ts';
+import { unsafeCharacter } from './printable-text.ts';
 
 /**
  * Fixed, public salt: the id is not reversible by a table of plain hashes of common host names,
@@ -34,3 +36,13 @@ export function machineId(profile: MachineProfile): string {
 export function defaultMachineLabel(profile: MachineProfile): string {
   return profile.hostname.trim() || `${profile.cpu.model}, ${profile.cpu.logicalCores} cores`;
 }
+
+/** A label the user gives a machine (or an imported report carries): one short line of printable text. */
+export const MACHINE_LABEL_MAX = 120;
+
+export const MachineLabelSchema = z
+  .string()
+  .trim()
+  .min(1, 'a machine label cannot be empty')
+  .max(MACHINE_LABEL_MAX, `a machine label has at most ${MACHINE_LABEL_MAX} characters`)
+  .refine((s) => unsafeCharacter(s, false) === undefined, 'a machine label cannot contain control characters');

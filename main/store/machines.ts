@@ -1,17 +1,8 @@
 import { z } from 'zod';
 import { XlirError } from '../engine/errors.ts';
 import { MachineProfileSchema, type MachineProfile } from '../engine/machine/machine-profile.ts';
-import { defaultMachineLabel, machineId } from './machine-identity.ts';
+import { MACHINE_LABEL_MAX, MachineLabelSchema, defaultMachineLabel, machineId } from './machine-identity.ts';
 import type { HistoryDb } from './open-history.ts';
-
-export const MACHINE_LABEL_MAX = 120;
-
-export const MachineLabelSchema = z
-  .string()
-  .trim()
-  .min(1, 'a machine label cannot be empty')
-  .max(MACHINE_LABEL_MAX, `a machine label has at most ${MACHINE_LABEL_MAX} characters`)
-  .refine((s) => !/[\u0000-\u001f\u007f-\u009f]/.test(s), 'a machine label cannot contain control characters');
 
 export const MachineListingSchema = z.object({
   id: z.string(),
