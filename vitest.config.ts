@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,5 +10,7 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // Every `xlir run` a test makes is kept in the history: in a throw-away folder, never the user's.
+    env: { XLIR_HOME: mkdtempSync(path.join(os.tmpdir(), 'xlir-test-home-')) },
   },
 });

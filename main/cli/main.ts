@@ -1,8 +1,15 @@
 import { XlirError } from '../engine/errors.ts';
+import { runCompareCommand } from './commands/compare.ts';
 import { runDatasetsCommand } from './commands/datasets.ts';
 import { runDoctorCommand } from './commands/doctor.ts';
+import { runExportCommand } from './commands/export.ts';
+import { runHistoryCommand } from './commands/history.ts';
+import { runImportCommand } from './commands/import.ts';
+import { runMachinesCommand } from './commands/machines.ts';
 import { runModelsCommand } from './commands/models.ts';
 import { runRunCommand } from './commands/run.ts';
+import { runSweepCommand } from './commands/sweep.ts';
+import { runShowCommand } from './commands/show.ts';
 import { CliUsageError, HELP } from './usage.ts';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
@@ -10,6 +17,13 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   models: runModelsCommand,
   datasets: runDatasetsCommand,
   doctor: runDoctorCommand,
+  sweep: runSweepCommand,
+  history: runHistoryCommand,
+  show: runShowCommand,
+  compare: runCompareCommand,
+  export: runExportCommand,
+  import: runImportCommand,
+  machines: runMachinesCommand,
 };
 
 /** Runs one CLI invocation; returns the exit code (0 ok, 1 failure, 2 bad usage, 130 cancelled). */

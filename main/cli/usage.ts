@@ -12,6 +12,13 @@ Commands
   models     List the models found (bundled, user folder, --model-dir)
   datasets   List the datasets the tool knows and whether their files are at hand
   doctor     What can run here: execution providers, CPU features, GPU
+  sweep      One model over threads, batch sizes, token counts, providers, variants
+  history    The runs kept so far (every xlir run is), newest first
+  show       One run from the history: its summary, or what an unfinished run recorded
+  compare    Runs side by side (machines, settings): percentiles, throughput, mAP
+  export     Runs as a report: html (one offline file), json, csv, md, pdf
+  import     Runs from other machines, from their exported json reports
+  machines   The machines in the history; give them readable labels
   help       This text
 
 xlir run
@@ -44,13 +51,47 @@ xlir run
   --bootstrap N           Bootstrap resamples for the comparison (default 2000)
   --save-embeddings DIR   Write DIR/<model>/{queries,candidates}.{npy,json}
   --json FILE             Write the full result (schema: main/contract/run-result.schema.json)
+  --no-history            Do not keep this run in the history
+
+xlir sweep
+  --model NAME|DIR        The model to sweep (required)
+  --threads LIST          Intra-op thread counts (default: 1, 2, 4 ... and the cores)
+  --batch-sizes LIST      Batch sizes (default 1)
+  --tokens LIST           Tokens per input, synthetic from the model's tokenizer
+                          (default 32)
+  --ep LIST               Providers, e.g. cpu,cuda (default cpu); one that cannot
+                          run here is skipped and the reason printed
+  --variants LIST         default (model.onnx) and the manifest's precision
+                          variants (default: all of them)
+  --graph-opt LEVEL       disabled | basic | extended | all (default)
+  --rounds N              Round-robin passes over all configurations (default 3)
+  --runs N                Timed runs per configuration and round (default 10)
+  --warmup N              Untimed runs before the first round (default 5)
+  --no-roofline           No GFLOP/s or fraction of the peak MatMul rate
+  --json FILE             Write the full sweep (every timed run)
 
 xlir models    [--model-dir DIR] [--json]
 xlir datasets  [--data-dir DIR] [--json]
 xlir doctor    [--json]
 
+xlir history   [--machine ID|LABEL] [--model NAME] [--dataset NAME] [--limit N] [--json]
+               Filters match part of a machine label or model name, or an id prefix.
+xlir show      RUN                 RUN: an id from xlir history (or its start), or last
+xlir compare   RUN[:MODEL] RUN[:MODEL]... [--resamples N] [--json]
+               Same models side by side, ratios to the first run, and whether a latency
+               difference is beyond noise (bootstrap). RUN:MODEL picks one model.
+xlir export    RUN [RUN...] --out FILE|- [--format html|json|csv|md|pdf]
+               Format from --out's extension if not given. html: one self-contained
+               file with charts; json: the full runs, for xlir import; csv: one row per
+               query with stage times; pdf: needs Chromium (CHROME_PATH).
+xlir import    FILE...             Reports from xlir export --format json or xlir run --json
+xlir machines  [--json]            Machines, with their id and label
+xlir machines  label ID "LABEL"    Rename a machine
+
 Environment: XLIR_DATA_DIR (data folder), XLIR_MODELS_DIR (extra model folder,
-default ~/.cache/xlir-bench/models), XLIR_CACHE_DIR (download cache).
+default ~/.cache/xlir-bench/models), XLIR_CACHE_DIR (download cache), XLIR_HOME
+(history folder, default ~/.local/share/xlir-bench, ~/Library/Application
+Support/xlir-bench or %APPDATA%\\xlir-bench).
 Exit codes: 0 ok, 1 error, 2 bad usage, 130 cancelled.
 `;
 
@@ -58,6 +99,16 @@ Exit codes: 0 ok, 1 error, 2 bad usage, 130 cancelled.
 export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: false, allowNegative: true }).values;
+  } catch (err) {
+    throw new CliUsageError((err as Error).message);
+  }
+}
+
+/** As `parseFlags`, for commands that also take operands (run ids, files). */
+export function parseFlagsAndOperands<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+  try {
+    const { values, positionals } = parseArgs({ args, options, strict: true, allowPositionals: true, allowNegative: true });
+    return { flags: values, operands: positionals };
   } catch (err) {
     throw new CliUsageError((err as Error).message);
   }

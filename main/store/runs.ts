@@ -87,7 +87,8 @@ export function storeResult(db: HistoryDb, result: RunResult, origin: RunOrigin,
     db.prepare(
       `INSERT INTO runs (id, machine_id, origin, status, started_at, finished_at, dataset, scenario, config_json, machine_json, result_json, imported_at)
        VALUES (@id, @machineId, @origin, @status, @startedAt, @finishedAt, @dataset, @scenario, @config, @machine, @result, @importedAt)
-       ON CONFLICT (id) DO UPDATE SET machine_id = @machineId, status = @status, finished_at = @finishedAt, result_json = @result, machine_json = @machine, error = NULL`,
+       ON CONFLICT (id) DO UPDATE SET machine_id = @machineId, status = @status, started_at = @startedAt, finished_at = @finishedAt,
+         dataset = @dataset, scenario = @scenario, config_json = @config, machine_json = @machine, result_json = @result, error = NULL`,
     ).run({
       id: result.id,
       machineId,

@@ -4,7 +4,9 @@ import { XlirError } from '../../engine/errors.ts';
 import { modelSearchDirs, resolveModelArgument, bundledModelsDir } from '../../engine/models/model-locations.ts';
 import { listModels } from '../../engine/models/discover.ts';
 import { startBenchmark } from '../../engine/run/benchmark-job.ts';
-import type { RunConfigInput } from '../../engine/run/run-config.ts';
+import { RunConfigSchema, type RunConfigInput } from '../../engine/run/run-config.ts';
+import type { RunResult } from '../../engine/run/run-result.ts';
+import { startHistoryRecording } from '../history-access.ts';
 import { printRunSummary } from '../run-summary.ts';
 import { createProgressBar } from '../terminal.ts';
 import { CliUsageError, parseFlags, parseList, parseNumber } from '../usage.ts';
@@ -34,6 +36,7 @@ const RUN_FLAGS = {
   bootstrap: { type: 'string' },
   'save-embeddings': { type: 'string' },
   json: { type: 'string' },
+  history: { type: 'boolean' },
 } as const;
 
 /** The bundled baseline/hybrid pair, baseline first: the default when no --model is given. */
@@ -56,7 +59,7 @@ async function resolveModels(values: string[] | undefined): Promise<string[]> {
 }
 
 /** Flags → run configuration; the engine's schema then validates ranges and combinations. */
-export async function buildRunConfig(args: string[]): Promise<{ config: RunConfigInput; jsonOut?: string }> {
+export async function buildRunConfig(args: string[]): Promise<{ config: RunConfigInput; jsonOut?: string; history: boolean }> {
   const f = parseFlags(args, RUN_FLAGS);
   const scenarioKind = f.scenario ?? 'single-stream';
   if (!['single-stream', 'offline', 'server'].includes(scenarioKind)) throw new CliUsageError(`--scenario must be single-stream, offline or server, got "${scenarioKind}"`);
@@ -96,13 +99,23 @@ export async function buildRunConfig(args: string[]): Promise<{ config: RunConfi
     ...(f['save-embeddings'] !== undefined && { saveEmbeddingsDir: path.resolve(f['save-embeddings']) }),
     ...(f.seed !== undefined && { seed: parseNumber('seed', f.seed) }),
   } as RunConfigInput;
-  return { config, ...(f.json !== undefined && { jsonOut: path.resolve(f.json) }) };
+  return { config, history: f.history !== false, ...(f.json !== undefined && { jsonOut: path.resolve(f.json) }) };
 }
 
 export async function runRunCommand(args: string[]): Promise<number> {
-  const { config, jsonOut } = await buildRunConfig(args);
-  const job = startBenchmark(config);
+  const { config, jsonOut, history } = await buildRunConfig(args);
   const bar = createProgressBar();
+  // Every run is kept unless --no-history; an invalid configuration is left to startBenchmark's message.
+  const parsed = RunConfigSchema.safeParse(config);
+  const recording = history && parsed.success ? await startHistoryRecording(parsed.data, (message) => bar.log(`warning: ${message}`)) : undefined;
+  let job: ReturnType<typeof startBenchmark>;
+  try {
+    job = startBenchmark(config);
+  } catch (err) {
+    recording?.fail((err as Error).message);
+    recording?.close();
+    throw err;
+  }
   let interrupted = false;
   const onSigint = () => {
     if (interrupted) process.exit(130); // a second Ctrl-C does not wait
@@ -113,6 +126,7 @@ export async function runRunCommand(args: string[]): Promise<number> {
   process.on('SIGINT', onSigint);
   try {
     for await (const event of job.events) {
+      recording?.record(event);
       if (event.type === 'phase') bar.log(`[${event.phase}]${event.model ? ` ${path.basename(event.model)}` : ''}${event.detail ? `: ${event.detail}` : ''}`);
       else if (event.type === 'warning') bar.log(`warning: ${event.model ? `${path.basename(event.model)}: ` : ''}${event.message}`);
       else if (event.type === 'progress') bar.update(`${event.phase} ${event.model}`, event.done, event.total);
@@ -121,16 +135,25 @@ export async function runRunCommand(args: string[]): Promise<number> {
         bar.update(`${event.phase === 'warmup' ? 'warm-up' : 'latency'} ${event.model}${live}`, event.progress.done, event.progress.target, event.progress.etaMs ?? undefined);
       }
     }
-    const result = await job.result;
+    let result: RunResult;
+    try {
+      result = await job.result;
+    } catch (err) {
+      recording?.fail((err as Error).message);
+      throw err;
+    }
+    if (recording) result = recording.complete(result);
     bar.done();
     if (jsonOut) {
       await writeFile(jsonOut, `${JSON.stringify(result, null, 2)}\n`);
     }
     printRunSummary(result, process.stdout);
     if (jsonOut) process.stdout.write(`\nFull result: ${jsonOut}\n`);
+    if (recording && result.id === recording.runId) process.stdout.write(`\nSaved in the history as ${result.id.slice(0, 8)} (${recording.file}): xlir show ${result.id.slice(0, 8)}\n`);
     return result.status === 'cancelled' ? 130 : 0;
   } finally {
     bar.done();
     process.off('SIGINT', onSigint);
+    recording?.close();
   }
 }

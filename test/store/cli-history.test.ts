@@ -1,0 +1,148 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { RunResultSchema } from '../../main/engine/run/run-result.ts';
+import type { RunListing } from '../../main/store/run-queries.ts';
+import { dataDir, repoRoot, tinyModelCopy } from '../run/fixtures.ts';
+import { sha256Of } from './temp-history.ts';
+
+const exec = promisify(execFile);
+const xlir = path.join(repoRoot, 'main/cli/xlir.mjs');
+const tmp = (name: string) => mkdtempSync(path.join(os.tmpdir(), `xlir-${name}-`));
+
+/** The real CLI in a child process, with its own XLIR_HOME; never rejects. */
+async function cli(home: string, args: string[]) {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [xlir, ...args], { env: { ...process.env, XLIR_HOME: home }, cwd: repoRoot, maxBuffer: 64 * 2 ** 20 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const quick = ['--data-dir', dataDir, '--langs', 'en,de', '--max-queries', '4', '--warmup', '1', '--min-queries', '30', '--min-duration', '0', '--bootstrap', '100', '--no-lexical-floor', '--no-roofline'];
+
+describe('history, export, import and compare through the CLI', () => {
+  const baseline = tinyModelCopy({ name: 'tiny-base', checkpoint: 'baseline' });
+  const hybrid = tinyModelCopy({ name: 'tiny-hyb', checkpoint: 'hybrid' });
+
+  it('keeps a run, exports it, and shows and compares it on another history under its own machine', async () => {
+    const homeA = tmp('home-a');
+    const out = tmp('out');
+    const run = await cli(homeA, ['run', '--model', baseline, '--model', hybrid, ...quick, '--json', path.join(out, 'run.json')]);
+    expect(run.stderr).not.toMatch(/Error:/);
+    expect(run.code).toBe(0);
+    const result = RunResultSchema.parse(JSON.parse(readFileSync(path.join(out, 'run.json'), 'utf8')));
+    expect(run.stdout).toContain(`Saved in the history as ${result.id.slice(0, 8)}`);
+
+    const listed = JSON.parse((await cli(homeA, ['history', '--json'])).stdout) as RunListing[];
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({ id: result.id, state: 'completed', origin: 'local', dataset: 'xquad-r', languages: ['en', 'de'] });
+    expect(listed[0].models.map((m) => [m.name, m.samples])).toEqual([['tiny-base', result.models[0].latency.scenario === 'offline' ? 0 : result.models[0].latency.samples.length], ['tiny-hyb', expect.any(Number)]]);
+    const machineA = listed[0].machine;
+
+    const table = await cli(homeA, ['history', '--model', 'hyb']);
+    expect(table.stdout).toMatch(new RegExp(`${result.id.slice(0, 8)}.*completed.*tiny-base`));
+    const show = await cli(homeA, ['show', result.id.slice(0, 8)]);
+    expect(show.stdout).toContain(`Run ${result.id}: completed`);
+    expect(show.stdout).toMatch(/mAP monolingual \(2 pairs\)/);
+
+    for (const file of ['r.html', 'r.json', 'r.csv', 'r.md']) {
+      const e = await cli(homeA, ['export', result.id.slice(0, 8), '--out', path.join(out, file)]);
+      expect(e.code).toBe(0);
+    }
+    const page = readFileSync(path.join(out, 'r.html'), 'utf8');
+    expect(page).toContain('Content-Security-Policy');
+    expect(page.match(/<svg /g)!.length).toBeGreaterThanOrEqual(5);
+    const csv = readFileSync(path.join(out, 'r.csv'), 'utf8').trimEnd().split('\r\n');
+    expect(csv).toHaveLength(1 + listed[0].models.reduce((n, m) => n + m.samples, 0));
+    expect(readFileSync(path.join(out, 'r.md'), 'utf8')).toContain('### tiny-hyb vs tiny-base');
+
+    // Another history (another machine's): the run comes in under the machine it ran on.
+    const homeB = tmp('home-b');
+    const imported = await cli(homeB, ['import', path.join(out, 'r.json')]);
+    expect(imported.stdout).toContain(`imported run ${result.id.slice(0, 8)}`);
+    expect((await cli(homeB, ['import', path.join(out, 'r.json')])).stdout).toContain('already in the history, skipped');
+    const listedB = JSON.parse((await cli(homeB, ['history', '--json'])).stdout) as RunListing[];
+    expect(listedB).toEqual([{ ...listed[0], origin: 'imported' }]);
+    expect(listedB[0].machine).toEqual(machineA);
+    // The same run read back from the second history gives the same figures.
+    const again = await cli(homeB, ['export', result.id, '--format', 'json', '--out', '-']);
+    expect(JSON.parse(again.stdout).runs[0].result).toEqual(RunResultSchema.parse({ ...result }));
+
+    // A colleague's machine: the same report, another host and a slower trace.
+    const colleague = JSON.parse(readFileSync(path.join(out, 'r.json'), 'utf8'));
+    const theirs = colleague.runs[0];
+    theirs.machine.label = 'Colleague box';
+    theirs.result.id = '0c011ea9-0000-4000-8000-000000000001';
+    theirs.result.machine.hostname = 'colleague-pc';
+    for (const m of theirs.result.models) for (const s of m.latency.samples) s.totalMs *= 3;
+    writeFileSync(path.join(out, 'colleague.json'), JSON.stringify(colleague));
+    expect((await cli(homeB, ['import', path.join(out, 'colleague.json')])).code).toBe(0);
+    const machines = JSON.parse((await cli(homeB, ['machines', '--json'])).stdout) as { id: string; label: string }[];
+    expect(machines.map((m) => m.label).sort()).toEqual(['Colleague box', machineA.label].sort());
+    const other = machines.find((m) => m.label === 'Colleague box')!;
+    expect(other.id).not.toBe(machineA.id);
+    expect((await cli(homeB, ['history', '--machine', 'colleague'])).stdout).toContain('0c011ea9');
+
+    const compare = await cli(homeB, ['compare', result.id.slice(0, 8), '0c011ea9', '--resamples', '200']);
+    expect(compare.code).toBe(0);
+    expect(compare.stdout).toMatch(/tiny-base \(single-stream\)/);
+    expect(compare.stdout).toMatch(/Colleague box/);
+    expect(compare.stdout).toMatch(/slower, beyond noise/);
+    const compareJson = JSON.parse((await cli(homeB, ['compare', `${result.id.slice(0, 8)}:tiny-hyb`, '0c011ea9:tiny-hyb', '--json'])).stdout);
+    expect(compareJson.groups[0].entries.map((e: { machine: { id: string } }) => e.machine.id)).toEqual([machineA.id, other.id]);
+    expect(compareJson.groups[0].entries[1].vsReference.ratios.p50).toBeCloseTo(3, 6);
+
+    const renamed = await cli(homeB, ['machines', 'label', other.id.slice(0, 6), 'Lab box (RTX)']);
+    expect(renamed.stdout).toContain('now labelled "Lab box (RTX)"');
+  });
+
+  it('keeps nothing with --no-history', async () => {
+    const home = tmp('home-none');
+    expect((await cli(home, ['run', '--model', baseline, ...quick, '--no-quality', '--no-history'])).code).toBe(0);
+    expect(JSON.parse((await cli(home, ['history', '--json'])).stdout)).toEqual([]);
+  });
+
+  it('says what is wrong with a damaged or newer history, and leaves it alone', async () => {
+    const damaged = tmp('home-damaged');
+    writeFileSync(path.join(damaged, 'history.sqlite'), 'not a database at all'.repeat(300));
+    const before = sha256Of(path.join(damaged, 'history.sqlite'));
+    const r = await cli(damaged, ['history']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/history\.sqlite is damaged.*left untouched/);
+    const run = await cli(damaged, ['run', '--model', baseline, ...quick]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/--no-history/);
+    expect(sha256Of(path.join(damaged, 'history.sqlite'))).toBe(before);
+
+    const newer = tmp('home-newer');
+    const db = new Database(path.join(newer, 'history.sqlite'));
+    db.pragma('application_id = 1481394514');
+    db.pragma('user_version = 99');
+    db.close();
+    const n = await cli(newer, ['history']);
+    expect(n.code).toBe(1);
+    expect(n.stderr).toMatch(/schema version 99, newer than this XLIR Bench knows/);
+  });
+
+  it('refuses a malicious or malformed report with a message and imports nothing', async () => {
+    const home = tmp('home-evil');
+    const dir = tmp('evil');
+    writeFileSync(path.join(dir, 'not.json'), '<html>');
+    const notJson = await cli(home, ['import', path.join(dir, 'not.json')]);
+    expect(notJson.code).toBe(1);
+    expect(notJson.stderr).toMatch(/not\.json is not JSON/);
+    writeFileSync(path.join(dir, 'escape.json'), JSON.stringify({ format: 'xlir-bench-report', version: 1, runs: [{ machine: { id: 'x', label: '\u001b[2J' }, result: {} }] }));
+    expect((await cli(home, ['import', path.join(dir, 'escape.json')])).code).toBe(1);
+    expect(JSON.parse((await cli(home, ['history', '--json'])).stdout)).toEqual([]);
+    expect((await cli(home, ['show', 'abcd'])).stderr).toMatch(/No run "abcd"/);
+    expect((await cli(home, ['export', 'abcd'])).code).toBe(2);
+    expect((await cli(home, ['compare', 'abcd'])).code).toBe(2);
+  });
+});
