@@ -1,4 +1,10 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { findChromium } from '../../main/report/pdf-report.ts';
 import { REPORT_CSP, renderHtmlReport } from '../../main/report/html/html-report.ts';
 import { escapeHtml, html } from '../../main/report/html/safe-html.ts';
 import type { ReportRun } from '../../main/report/report-run.ts';
@@ -48,6 +54,18 @@ describe('the HTML report', () => {
     // The text is still there for the reader, as text.
     expect(page).toContain('warning &lt;script&gt;');
     expect(page).toContain('gpu&lt;script&gt;');
+  });
+
+  const chromium = findChromium();
+  it.skipIf(!chromium)('parses in Chromium into a page with no script, image or handler (where Chromium is installed)', () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'xlir-html-')), 'evil.html');
+    writeFileSync(file, renderHtmlReport([maliciousRun()]));
+    const flags = ['--headless', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', `--user-data-dir=${path.dirname(file)}/profile`];
+    const dom = execFileSync(chromium!, [...flags, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '--dump-dom', pathToFileURL(file).href], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000 });
+    expect(dom).toContain('</main>');
+    expect(dom).not.toMatch(/<(script|img|iframe|object|embed)\b/i);
+    expect(tagSkeletons(dom).filter((t) => /\son\w+\s*=/i.test(t))).toEqual([]);
+    expect(dom).toContain('label&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
   it('loads nothing: a strict CSP, no external reference, no script', () => {

@@ -8,25 +8,30 @@ export interface HistogramSeries {
   values: ArrayLike<number>;
 }
 
-const BINS = 48;
+/** About 2√n bins, 10 to 48: enough to show the shape, few enough that small runs are not all noise. */
+function binCount(n: number): number {
+  return Math.min(48, Math.max(10, Math.ceil(2 * Math.sqrt(n))));
+}
 
 /**
  * The distribution of total latency, one outline per series on shared bins, as a share of each
  * series' samples (series of different lengths compare). The axis stops near the largest p99.9;
  * the slower tail is counted in the caption. Dashed lines: medians.
  */
-export function histogramChart(series: readonly HistogramSeries[], options: { width?: number; height?: number; xTitle?: string } = {}): SafeHtml {
+export function histogramChart(series: readonly HistogramSeries[], options: { width?: number; height?: number; xTitle?: string; unit?: 'query' | 'batch' } = {}): SafeHtml {
+  const unit = options.unit ?? 'query';
   const sorted = series.filter((s) => s.values.length > 0).map((s) => ({ name: s.name, sorted: sortedCopy(s.values) }));
   if (sorted.length === 0) return html`<p class="empty">No samples.</p>`;
   const lo = Math.min(...sorted.map((s) => s.sorted[0]));
-  // Up to the largest p99.9, but no further than 1.3 × the largest p99: a few stalls must not
+  // Up to the largest p99.9, but no further than 1.15 × the largest p99: a few stalls must not
   // squeeze the distribution into one corner (the trace chart shows them one by one).
-  let hi = Math.min(Math.max(...sorted.map((s) => percentileOfSorted(s.sorted, 99.9))), 1.3 * Math.max(...sorted.map((s) => percentileOfSorted(s.sorted, 99))));
+  let hi = Math.min(Math.max(...sorted.map((s) => percentileOfSorted(s.sorted, 99.9))), 1.15 * Math.max(...sorted.map((s) => percentileOfSorted(s.sorted, 99))));
+  const bins = binCount(Math.max(...sorted.map((s) => s.sorted.length)));
   if (!(hi > lo)) hi = lo + Math.max(Math.abs(lo) * 0.1, 1e-3);
-  const width = (hi - lo) / BINS;
+  const width = (hi - lo) / bins;
   const shares = sorted.map((s) => {
-    const counts = new Float64Array(BINS);
-    for (const v of s.sorted) if (v <= hi) counts[Math.min(BINS - 1, Math.floor((v - lo) / width))]++;
+    const counts = new Float64Array(bins);
+    for (const v of s.sorted) if (v <= hi) counts[Math.min(bins - 1, Math.floor((v - lo) / width))]++;
     return Array.from(counts, (c) => c / s.sorted.length);
   });
   const top = Math.max(...shares.flat()) * 1.08;
@@ -42,7 +47,7 @@ export function histogramChart(series: readonly HistogramSeries[], options: { wi
   };
   return html`<figure class="chart">
 <svg viewBox="0 0 ${f.width} ${f.height}" role="img" aria-label="Latency histogram">
-${axes(f, niceTicks(lo, hi, 6), niceTicks(0, top, 4), { x: options.xTitle ?? 'total latency (ms)', y: 'share of queries' }, (v) => `${Math.round(v * 1000) / 10}%`)}
+${axes(f, niceTicks(lo, hi, 6), niceTicks(0, top, 4), { x: options.xTitle ?? 'total latency (ms)', y: unit === 'batch' ? 'share of batches' : 'share of queries' }, (v) => `${Math.round(v * 1000) / 10}%`)}
 ${shares.map(
   (share, i) => html`<path d="${outline(share)}" fill="${seriesColour(i)}" fill-opacity="0.18" stroke="${seriesColour(i)}" stroke-width="1.5"/>
 <line x1="${px(f.x(percentileOfSorted(sorted[i].sorted, 50)))}" x2="${px(f.x(percentileOfSorted(sorted[i].sorted, 50)))}" y1="${px(f.top)}" y2="${px(f.bottom)}" stroke="${seriesColour(i)}" stroke-dasharray="4 3"/>`,
@@ -50,7 +55,7 @@ ${shares.map(
 </svg>
 ${legend(sorted.map((s) => `${s.name} (p50 ${formatMs(percentileOfSorted(s.sorted, 50))} ms)`))}
 <figcaption>${sorted.length > 1 ? 'Distributions overlaid on shared bins' : 'Distribution'} of ${options.xTitle ?? 'total latency per query'}; dashed: median.${
-    beyond.length > 0 ? html` Beyond the axis (slowest queries, not drawn): ${beyond.map((b, i) => html`${i > 0 ? ', ' : ''}${b.name} ${b.count} (max ${formatMs(b.max)} ms)`)}.` : ''
+    beyond.length > 0 ? html` Beyond the axis (slowest ${unit === 'batch' ? 'batches' : 'queries'}, not drawn): ${beyond.map((b, i) => html`${i > 0 ? ', ' : ''}${b.name} ${b.count} (max ${formatMs(b.max)} ms)`)}.` : ''
   }</figcaption>
 </figure>`;
 }

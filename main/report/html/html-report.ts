@@ -138,7 +138,7 @@ function latencyGroup(title: string, traces: LatencyTrace[]): SafeHtml {
   const byLanguage = traces.flatMap((t) => (t.model.latency.scenario !== 'offline' && t.batchSize === null ? [{ name: t.model.name, groups: t.model.latency.byLanguage }] : []));
   const langs = [...new Set(byLanguage.flatMap((b) => b.groups.map((g) => g.lang)))].sort();
   return html`<h3>${title}</h3>
-<div class="charts">${histogramChart(series, { xTitle: unit })}${traceChart(series, { xTitle: perBatch ? 'batch, in the order measured' : 'query, in the order measured' })}</div>
+<div class="charts">${histogramChart(series, { xTitle: unit, unit: perBatch ? 'batch' : 'query' })}${traceChart(series, { unit: perBatch ? 'batch' : 'query' })}</div>
 ${table(PERCENTILE_HEADER, rows, (c) => c > 1)}
 <p class="muted">Milliseconds; percentiles by nearest rank over every measured ${perBatch ? 'batch' : 'query'} (warm-up excluded).</p>
 ${stageBars(shares)}
@@ -219,7 +219,7 @@ ${r.warnings.length > 0 ? html`<h3>Warnings</h3><ul class="warnings">${r.warning
 function crossRunSection(comparison: RunsComparison): SafeHtml {
   return html`<section id="comparison">
 <h2>Runs compared</h2>
-<p class="muted">Each column against the first: ratios in brackets; latency intervals by bootstrap (${comparison.method.resamples} resamples, ${formatShare(comparison.method.confidence)} confidence). "Beyond noise" is beyond the query-to-query noise of the two traces; repeat runs to see how much a machine varies from run to run.</p>
+<p class="muted">Each column against the first: ratios in brackets; latency intervals by bootstrap (${comparison.method.resamples} resamples, ${Math.round(comparison.method.confidence * 100)}% confidence). "Beyond noise" is beyond the query-to-query noise of the two traces; repeat runs to see how much a machine varies from run to run.</p>
 ${comparison.notes.map((n) => html`<p class="muted">${n}</p>`)}
 ${comparison.groups.map((g) => {
   const t = comparisonTable(g, comparison.method.practicalThreshold);

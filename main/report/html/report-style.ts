@@ -25,7 +25,7 @@ section.card { background: var(--card); border: 1px solid var(--line); border-ra
 table { border-collapse: collapse; width: 100%; margin: 8px 0; font-size: 13px; background: var(--card); }
 th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
 .table-wrap { overflow-x: auto; }
-th { background: #eef1f5; font-weight: 600; }
+th { background: #eef1f5; font-weight: 600; overflow-wrap: anywhere; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 dl.profile { display: grid; grid-template-columns: max-content 1fr; gap: 3px 16px; margin: 4px 0; }
 dl.profile dt { color: var(--muted); }

@@ -20,7 +20,8 @@ const COLUMNS = 400;
  * outlier still shows. The axis stops a little above the largest p99.9; slower queries sit on
  * the top edge, counted in the caption.
  */
-export function traceChart(series: readonly TraceSeries[], options: { width?: number; height?: number; xTitle?: string } = {}): SafeHtml {
+export function traceChart(series: readonly TraceSeries[], options: { width?: number; height?: number; xTitle?: string; unit?: 'query' | 'batch' } = {}): SafeHtml {
+  const unit = options.unit ?? 'query';
   const kept = series.filter((s) => s.values.length > 0);
   if (kept.length === 0) return html`<p class="empty">No samples.</p>`;
   const n = Math.max(...kept.map((s) => s.values.length));
@@ -52,11 +53,11 @@ export function traceChart(series: readonly TraceSeries[], options: { width?: nu
   const above = kept.map((s) => ({ name: s.name, count: Array.prototype.filter.call(s.values, (v: number) => v > ceiling).length })).filter((a) => a.count > 0);
   return html`<figure class="chart">
 <svg viewBox="0 0 ${f.width} ${f.height}" role="img" aria-label="Latency per query in measurement order">
-${axes(f, niceTicks(0, n - 1, 6), niceTicks(0, ceiling, 4), { x: options.xTitle ?? 'query, in the order measured', y: 'total latency (ms)' })}
+${axes(f, niceTicks(0, n - 1, 6), niceTicks(0, ceiling, 4), { x: options.xTitle ?? `${unit}, in the order measured`, y: 'total latency (ms)' })}
 ${drawn}
 </svg>
 ${legend(kept.map((s) => s.name))}
-<figcaption>${dots ? 'One dot per query' : `Per column of about ${Math.ceil(n / COLUMNS)} queries: band from fastest to slowest, line through the medians`}.${
+<figcaption>${dots ? `One dot per ${unit}` : `Per column of about ${Math.ceil(n / COLUMNS)} ${unit === 'batch' ? 'batches' : 'queries'}: band from fastest to slowest, line through the medians`}.${
     above.length > 0 ? html` Above ${formatMs(ceiling)} ms, drawn on the top edge: ${above.map((a, i) => html`${i > 0 ? ', ' : ''}${a.name} ${a.count}`)}.` : ''
   }</figcaption>
 </figure>`;
