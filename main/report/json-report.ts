@@ -12,23 +12,36 @@ export const REPORT_FORMAT = 'xlir-bench-report';
  */
 export const REPORT_VERSION = 1;
 
+function reportFileSchema<R extends z.ZodType>(result: R) {
+  return z.object({
+    format: z.literal(REPORT_FORMAT),
+    version: z.literal(REPORT_VERSION),
+    exportedAt: z.string().datetime(),
+    tool: z.object({ name: z.literal('xlir-bench'), version: z.string().max(100) }),
+    runs: z
+      .array(
+        z.object({
+          /** The machine as the exporting history knew it; the importer recomputes the id from the profile. */
+          machine: z.object({ id: z.string().regex(/^[0-9a-f]{16}$/), label: MachineLabelSchema }),
+          result,
+        }),
+      )
+      .min(1)
+      .max(10_000),
+  });
+}
+
 /** The file `xlir export --format json` writes and `xlir import` reads: one or more full runs. */
-export const ReportFileSchema = z.object({
-  format: z.literal(REPORT_FORMAT),
-  version: z.literal(REPORT_VERSION),
-  exportedAt: z.string().datetime(),
-  tool: z.object({ name: z.literal('xlir-bench'), version: z.string().max(100) }),
-  runs: z
-    .array(
-      z.object({
-        /** The machine as the exporting history knew it; the importer recomputes the id from the profile. */
-        machine: z.object({ id: z.string().regex(/^[0-9a-f]{16}$/), label: MachineLabelSchema }),
-        result: RunResultSchema,
-      }),
-    )
-    .min(1)
-    .max(10_000),
-});
+export const ReportFileSchema = reportFileSchema(RunResultSchema);
+
+/** The published JSON Schema of a report file: each run's result refers to the run result's schema. */
+export function reportJsonSchema(runResultSchemaId: string): Record<string, unknown> {
+  const schema = z.toJSONSchema(reportFileSchema(z.unknown()), { target: 'draft-2020-12', io: 'output' }) as unknown as Record<string, unknown> & {
+    properties: { runs: { items: { properties: Record<string, unknown> } } };
+  };
+  schema.properties.runs.items.properties.result = { $ref: runResultSchemaId };
+  return schema;
+}
 
 export type ReportFile = z.infer<typeof ReportFileSchema>;
 
