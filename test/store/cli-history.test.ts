@@ -1,12 +1,13 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { RunResultSchema } from '../../main/engine/run/run-result.ts';
-import type { RunListing } from '../../main/store/run-queries.ts';
+import { openHistory } from '../../main/store/open-history.ts';
+import { listRuns, type RunListing } from '../../main/store/run-queries.ts';
 import { dataDir, repoRoot, tinyModelCopy } from '../run/fixtures.ts';
 import { sha256Of } from './temp-history.ts';
 
@@ -101,6 +102,35 @@ describe('history, export, import and compare through the CLI', () => {
 
     const renamed = await cli(homeB, ['machines', 'label', other.id.slice(0, 6), 'Lab box (RTX)']);
     expect(renamed.stdout).toContain('now labelled "Lab box (RTX)"');
+  });
+
+  it('leaves a killed xlir run in the history as incomplete, with the samples it measured', async () => {
+    const home = tmp('home-killed');
+    const child = spawn(process.execPath, [xlir, 'run', '--model', baseline, ...quick, '--no-quality', '--min-queries', '1000000', '--min-duration', '600'], { env: { ...process.env, XLIR_HOME: home }, stdio: 'ignore' });
+    const file = path.join(home, 'history.sqlite');
+    let recorded = 0;
+    for (let waited = 0; recorded < 200 && waited < 60_000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      if (!existsSync(file)) continue;
+      const history = openHistory({ file });
+      recorded = listRuns(history.db)[0]?.models[0]?.samples ?? 0;
+      history.close();
+    }
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.on('exit', resolve));
+    expect(recorded).toBeGreaterThanOrEqual(200);
+
+    const listed = JSON.parse((await cli(home, ['history', '--json'])).stdout) as RunListing[];
+    expect(listed).toHaveLength(1);
+    expect(listed[0].state).toBe('incomplete');
+    expect(listed[0].models[0].samples).toBeGreaterThanOrEqual(recorded);
+    const show = await cli(home, ['show', 'last']);
+    expect(show.stdout).toMatch(/incomplete/);
+    expect(show.stdout).toMatch(/stopped without finishing/);
+    expect(show.stdout).toMatch(new RegExp(`tiny-base\\s+-\\s+${listed[0].models[0].samples}\\s`));
+    const csv = await cli(home, ['export', 'last', '--format', 'csv', '--out', '-']);
+    expect(csv.stdout.trimEnd().split('\r\n')).toHaveLength(1 + listed[0].models[0].samples);
+    expect((await cli(home, ['export', 'last', '--out', path.join(home, 'r.html')])).stderr).toMatch(/is incomplete: it has no result/);
   });
 
   it('keeps nothing with --no-history', async () => {
