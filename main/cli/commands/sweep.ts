@@ -1,0 +1,116 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { XlirError } from '../../engine/errors.ts';
+import { modelSearchDirs, resolveModelArgument } from '../../engine/models/model-locations.ts';
+import { describeSettings, runSweep, type SweepResult } from '../../engine/sweep/run-sweep.ts';
+import type { SweepConfigInput } from '../../engine/sweep/sweep-config.ts';
+import { createProgressBar, formatTable } from '../terminal.ts';
+import { CliUsageError, parseFlags, parseList, parseNumber } from '../usage.ts';
+
+const SWEEP_FLAGS = {
+  model: { type: 'string' },
+  ep: { type: 'string' },
+  variants: { type: 'string' },
+  threads: { type: 'string' },
+  'batch-sizes': { type: 'string' },
+  tokens: { type: 'string' },
+  'graph-opt': { type: 'string' },
+  rounds: { type: 'string' },
+  runs: { type: 'string' },
+  warmup: { type: 'string' },
+  roofline: { type: 'boolean' },
+  json: { type: 'string' },
+} as const;
+
+const numbers = (flag: string, value: string | undefined) => parseList(value)?.map((v) => parseNumber(flag, v)!);
+
+export function buildSweepConfig(args: string[]): { config: SweepConfigInput; jsonOut?: string } {
+  const f = parseFlags(args, SWEEP_FLAGS);
+  if (f.model === undefined) throw new CliUsageError('xlir sweep needs --model NAME|DIR (see "xlir models")');
+  const model = resolveModelArgument(f.model, modelSearchDirs());
+  if (!model) throw new XlirError('MODEL_NOT_FOUND', `--model ${f.model}: no such model folder, and no model of that name in ${modelSearchDirs().join(', ')} (see "xlir models").`);
+  const eps = parseList(f.ep);
+  if (eps && eps.some((ep) => ep !== 'cpu' && ep !== 'cuda')) throw new CliUsageError(`--ep takes cpu, cuda or both (cpu,cuda); got "${f.ep}"`);
+  const config = {
+    model,
+    ...(eps && { providers: eps }),
+    ...(f.variants !== undefined && { variants: parseList(f.variants) }),
+    ...(f.threads !== undefined && { threads: numbers('threads', f.threads) }),
+    ...(f['batch-sizes'] !== undefined && { batchSizes: numbers('batch-sizes', f['batch-sizes']) }),
+    ...(f.tokens !== undefined && { sequenceLengths: numbers('tokens', f.tokens) }),
+    ...(f['graph-opt'] !== undefined && { graphOptimizationLevel: f['graph-opt'] }),
+    ...(f.rounds !== undefined && { rounds: parseNumber('rounds', f.rounds) }),
+    ...(f.runs !== undefined && { runsPerRound: parseNumber('runs', f.runs) }),
+    ...(f.warmup !== undefined && { warmupRuns: parseNumber('warmup', f.warmup) }),
+    ...(f.roofline !== undefined && { roofline: f.roofline }),
+  } as SweepConfigInput;
+  return { config, ...(f.json !== undefined && { jsonOut: path.resolve(f.json) }) };
+}
+
+const ms = (v: number) => v.toFixed(v < 10 ? 3 : 1);
+
+/** The sweep as a table, best settings per workload marked, and the overall best named. */
+export function formatSweep(result: SweepResult): string {
+  const winners = new Set(result.best?.perWorkload.map((w) => `${describeSettings(w.settings)}|${w.workload.batchSize}|${w.workload.tokens}`));
+  const rows = result.configurations.map((c) => {
+    const e = c.efficiency;
+    const mark = winners.has(`${describeSettings(c.settings)}|${c.workload.batchSize}|${c.workload.tokens}`) ? '*' : '';
+    return [
+      `${describeSettings(c.settings)}${mark}`,
+      c.workload.batchSize,
+      c.workload.tokens,
+      ms(c.medianMs),
+      `${ms(c.spread.minMs)} / ${ms(c.spread.medianMs)} / ${ms(c.spread.maxMs)}`,
+      `${(c.spread.relative * 100).toFixed(1)}%`,
+      c.queriesPerSecond.toFixed(1),
+      e?.achievedGflops == null ? '-' : e.achievedGflops.toFixed(1),
+      e?.fractionOfPeak == null ? '-' : `${(e.fractionOfPeak * 100).toFixed(0)}%`,
+    ];
+  });
+  const c = result.config;
+  const lines = [
+    `Sweep of ${result.model.name} (${result.model.dir}): ${c.rounds} interleaved rounds × ${c.runsPerRound} timed runs per configuration, warm-up ${c.warmupRuns} (+${c.rewarmRuns} per later round)`,
+    formatTable(['settings', 'batch', 'tokens', 'median ms', 'round medians min / med / max', 'spread', 'queries/s', 'GFLOP/s', '% peak'], rows),
+    '* fastest settings for that batch and token count; spread = (max − min) of the round medians ÷ median',
+    ...result.skipped.map((s) => `skipped ${describeSettings(s.settings)}: ${s.reason}`),
+  ];
+  if (result.best) {
+    const b = result.best;
+    lines.push(`Best configuration: ${describeSettings(b.settings)} (fastest on ${b.wins} of ${b.perWorkload.length} workloads; ${((b.relativeTime - 1) * 100).toFixed(1)}% above the fastest on average)`);
+  } else {
+    lines.push('Nothing was measured.');
+  }
+  if (result.cancelled) lines.unshift('CANCELLED sweep (partial results)');
+  return lines.join('\n');
+}
+
+export async function runSweepCommand(args: string[]): Promise<number> {
+  const { config, jsonOut } = buildSweepConfig(args);
+  const bar = createProgressBar();
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    bar.log('Cancelling after the run in flight (Ctrl-C again to quit at once)…');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  let lastPhase = '';
+  try {
+    const result = await runSweep(config, {
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.phase !== 'measure' || lastPhase !== 'measure') bar.log(`[${p.phase}] ${p.detail}`);
+        lastPhase = p.phase;
+        bar.update(p.detail, p.done, p.total);
+      },
+    });
+    bar.done();
+    if (jsonOut) await writeFile(jsonOut, `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`${formatSweep(result)}\n`);
+    if (jsonOut) process.stdout.write(`\nFull result: ${jsonOut}\n`);
+    return result.cancelled ? 130 : 0;
+  } finally {
+    bar.done();
+    process.off('SIGINT', onSigint);
+  }
+}
