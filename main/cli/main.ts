@@ -9,7 +9,6 @@ import { runMachinesCommand } from './commands/machines.ts';
 import { runModelsCommand } from './commands/models.ts';
 import { runRunCommand } from './commands/run.ts';
 import { runSweepCommand } from './commands/sweep.ts';
-import { runSweepCommand } from './commands/sweep.ts';
 import { runShowCommand } from './commands/show.ts';
 import { CliUsageError, HELP } from './usage.ts';
 
@@ -18,7 +17,6 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   models: runModelsCommand,
   datasets: runDatasetsCommand,
   doctor: runDoctorCommand,
-  sweep: runSweepCommand,
   sweep: runSweepCommand,
   history: runHistoryCommand,
   show: runShowCommand,

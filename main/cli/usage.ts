@@ -13,7 +13,6 @@ Commands
   datasets   List the datasets the tool knows and whether their files are at hand
   doctor     What can run here: execution providers, CPU features, GPU
   sweep      One model over threads, batch sizes, token counts, providers, variants
-  sweep      One model over threads, batch sizes, token counts, providers, variants
   history    The runs kept so far (every xlir run is), newest first
   show       One run from the history: its summary, or what an unfinished run recorded
   compare    Runs side by side (machines, settings): percentiles, throughput, mAP
@@ -53,23 +52,6 @@ xlir run
   --save-embeddings DIR   Write DIR/<model>/{queries,candidates}.{npy,json}
   --json FILE             Write the full result (schema: main/contract/run-result.schema.json)
   --no-history            Do not keep this run in the history
-
-xlir sweep
-  --model NAME|DIR        The model to sweep (required)
-  --threads LIST          Intra-op thread counts (default: 1, 2, 4 ... and the cores)
-  --batch-sizes LIST      Batch sizes (default 1)
-  --tokens LIST           Tokens per input, synthetic from the model's tokenizer
-                          (default 32)
-  --ep LIST               Providers, e.g. cpu,cuda (default cpu); one that cannot
-                          run here is skipped and the reason printed
-  --variants LIST         default (model.onnx) and the manifest's precision
-                          variants (default: all of them)
-  --graph-opt LEVEL       disabled | basic | extended | all (default)
-  --rounds N              Round-robin passes over all configurations (default 3)
-  --runs N                Timed runs per configuration and round (default 10)
-  --warmup N              Untimed runs before the first round (default 5)
-  --no-roofline           No GFLOP/s or fraction of the peak MatMul rate
-  --json FILE             Write the full sweep (every timed run)
 
 xlir sweep
   --model NAME|DIR        The model to sweep (required)
