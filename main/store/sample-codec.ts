@@ -33,6 +33,21 @@ function columns(buffer: ArrayBuffer, n: number, floats: number, ints: number) {
   return { f, k, end: intBase + ints * 4 * n };
 }
 
+/** The five Float64 columns both layouts start with. */
+type Times = Pick<LatencySample, 'tokenizeMs' | 'encodeMs' | 'searchMs' | 'totalMs' | 'startMs'>;
+
+function writeTimes(f: Float64Array[], i: number, s: Times): void {
+  f[0][i] = s.tokenizeMs;
+  f[1][i] = s.encodeMs;
+  f[2][i] = s.searchMs;
+  f[3][i] = s.totalMs;
+  f[4][i] = s.startMs;
+}
+
+function readTimes(f: Float64Array[], i: number): Times {
+  return { tokenizeMs: f[0][i], encodeMs: f[1][i], searchMs: f[2][i], totalMs: f[3][i], startMs: f[4][i] };
+}
+
 export function encodeQuerySamples(samples: readonly LatencySample[]): EncodedChunk {
   if (!LITTLE_ENDIAN) throw new Error('the sample codec assumes a little-endian machine');
   const n = samples.length;
@@ -44,11 +59,7 @@ export function encodeQuerySamples(samples: readonly LatencySample[]): EncodedCh
   const langs: string[] = [];
   const langIndex = new Map<string, number>();
   samples.forEach((s, i) => {
-    f[0][i] = s.tokenizeMs;
-    f[1][i] = s.encodeMs;
-    f[2][i] = s.searchMs;
-    f[3][i] = s.totalMs;
-    f[4][i] = s.startMs;
+    writeTimes(f, i, s);
     if (queued) f[5][i] = s.queueMs ?? Number.NaN;
     k[0][i] = s.seq;
     k[1][i] = s.queryIndex;
@@ -78,11 +89,7 @@ export function encodeBatchSamples(batches: readonly BatchSample[]): EncodedChun
   let at = 0;
   batches.forEach((b, i) => {
     if (b.queryIndices.length !== b.batchSize) throw new RangeError(`batch ${b.seq} has ${b.queryIndices.length} query indices for batch size ${b.batchSize}`);
-    f[0][i] = b.tokenizeMs;
-    f[1][i] = b.encodeMs;
-    f[2][i] = b.searchMs;
-    f[3][i] = b.totalMs;
-    f[4][i] = b.startMs;
+    writeTimes(f, i, b);
     k[0][i] = b.seq;
     k[1][i] = b.batchSize;
     k[2][i] = b.tokens;
@@ -117,16 +124,7 @@ export function decodeQuerySamples(chunk: EncodedChunk): LatencySample[] {
   const langs = chunk.langs === '' ? [] : chunk.langs.split(',');
   const out = new Array<LatencySample>(n);
   for (let i = 0; i < n; i++) {
-    const sample: LatencySample = {
-      seq: k[0][i],
-      queryIndex: k[1][i],
-      tokens: k[2][i],
-      tokenizeMs: f[0][i],
-      encodeMs: f[1][i],
-      searchMs: f[2][i],
-      totalMs: f[3][i],
-      startMs: f[4][i],
-    };
+    const sample: LatencySample = { seq: k[0][i], queryIndex: k[1][i], tokens: k[2][i], ...readTimes(f, i) };
     if (lang[i] !== NO_LANG) {
       const code = langs[lang[i]];
       if (code === undefined) throw new ChunkFormatError(`a sample names language #${lang[i]} of a chunk that lists ${langs.length}`);
@@ -158,11 +156,7 @@ export function decodeBatchSamples(chunk: EncodedChunk): BatchSample[] {
       queryIndices: Array.from(indices.subarray(at, at + size)),
       tokens: k[2][i],
       maxTokens: k[3][i],
-      tokenizeMs: f[0][i],
-      encodeMs: f[1][i],
-      searchMs: f[2][i],
-      totalMs: f[3][i],
-      startMs: f[4][i],
+      ...readTimes(f, i),
     };
     at += size;
   }
