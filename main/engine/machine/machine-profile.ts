@@ -14,8 +14,16 @@ export const GpuSchema = z.object({
   name: z.string(),
   memoryMiB: z.number().nullable(),
   driver: z.string().nullable(),
+  /** Clocks when the profile was taken: an idle GPU reports low ones, so the maxima say more. */
   smClockMHz: z.number().nullable(),
   memClockMHz: z.number().nullable(),
+  /** Absent where the driver's nvidia-smi lacks these fields (and in profiles taken before them). */
+  smMaxClockMHz: z.number().nullable().optional(),
+  memMaxClockMHz: z.number().nullable().optional(),
+  /** e.g. "8.0" (A100), "9.0" (H100): which kernels (tensor cores, fp16/bf16) exist. */
+  computeCapability: z.string().nullable().optional(),
+  /** Performance state, P0 (full speed) … P12 (idle). */
+  pstate: z.string().nullable().optional(),
 });
 
 export const MachineProfileSchema = z.object({
@@ -49,21 +57,34 @@ function numberOrNull(text: string | undefined): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-/** Parses `nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.sm,clocks.mem --format=csv,noheader,nounits`. */
+const BASIC_GPU_FIELDS = 'name,memory.total,driver_version,clocks.sm,clocks.mem';
+/** Older drivers refuse a query naming a field they lack (compute_cap came with 510): then the basic one is asked. */
+const EXTENDED_GPU_FIELDS = `${BASIC_GPU_FIELDS},clocks.max.sm,clocks.max.mem,compute_cap,pstate`;
+
+/** Parses `nvidia-smi --query-gpu=<BASIC or EXTENDED fields> --format=csv,noheader,nounits`. */
 export function parseNvidiaSmi(csv: string): Gpu[] {
   return csv
     .split('\n')
     .map((line) => line.trim())
     .filter(Boolean)
     .map((line) => {
-      const [name, memory, driver, sm, mem] = line.split(',').map((s) => s.trim());
-      return { name: name ?? 'unknown', memoryMiB: numberOrNull(memory), driver: driver || null, smClockMHz: numberOrNull(sm), memClockMHz: numberOrNull(mem) };
+      const [name, memory, driver, sm, mem, smMax, memMax, computeCap, pstate] = line.split(',').map((s) => s.trim());
+      const text = (v: string | undefined) => (v && v !== '[N/A]' ? v : null);
+      return {
+        name: name ?? 'unknown',
+        memoryMiB: numberOrNull(memory),
+        driver: driver || null,
+        smClockMHz: numberOrNull(sm),
+        memClockMHz: numberOrNull(mem),
+        ...(smMax !== undefined && { smMaxClockMHz: numberOrNull(smMax), memMaxClockMHz: numberOrNull(memMax), computeCapability: text(computeCap), pstate: text(pstate) }),
+      };
     });
 }
 
 export async function detectGpus(): Promise<{ gpus: Gpu[]; note?: string }> {
+  const query = (fields: string) => run('nvidia-smi', [`--query-gpu=${fields}`, '--format=csv,noheader,nounits']);
   try {
-    const out = await run('nvidia-smi', ['--query-gpu=name,memory.total,driver_version,clocks.sm,clocks.mem', '--format=csv,noheader,nounits']);
+    const out = await query(EXTENDED_GPU_FIELDS).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? Promise.reject(err) : query(BASIC_GPU_FIELDS)));
     return { gpus: parseNvidiaSmi(out) };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
