@@ -90,6 +90,9 @@ export function matMulGraph({ m, k, n }: MatMulSize, precision: Precision): Uint
   return encodeOnnxModel(model);
 }
 
+/** CUDA selects kernels and allocates workspaces on a shape's first runs; the CPU needs only its caches warm. */
+const defaultWarmupRuns = (provider: ExecutionProvider) => (provider === 'cuda' ? 10 : 2);
+
 export interface PeakOptions {
   provider: ExecutionProvider;
   intraOpThreads?: number;
@@ -142,7 +145,7 @@ async function timeMatMul(
   clock: Clock,
 ) {
   const feeds = { A: new Tensor('float32', new Float32Array(m * k).fill(0.25), [m, k]) };
-  for (let i = 0; i < (options.warmupRuns ?? 2); i++) await session.run(feeds, ['Y']);
+  for (let i = 0; i < (options.warmupRuns ?? defaultWarmupRuns(options.provider)); i++) await session.run(feeds, ['Y']);
   const minRuns = options.minRuns ?? 5;
   const minMs = options.minMsPerSize ?? 600;
   const times: number[] = [];
@@ -171,4 +174,57 @@ export async function measurePeak(options: PeakOptions): Promise<PeakMeasurement
     fp32,
     fp16,
   };
+}
+
+/**
+ * A stack of feed-forward layers, X[m,h] → ·W1ᵢ[h,f] → ·W2ᵢ[f,h] → …, every weight distinct and
+ * together far larger than a CPU's last-level cache: the GEMMs of an encoder at m tokens as they
+ * really run, each weight read from memory once per pass. Its rate is the ceiling for a batch-1
+ * query of m tokens on this machine, below the peak wherever streaming the weights costs more than
+ * the arithmetic (small m).
+ */
+export function weightStreamGraph(m: number, layers: number, hidden = 768, ffn = 3072): Uint8Array {
+  const weight = (name: string, rows: number, cols: number) => {
+    const values = new Float32Array(rows * cols);
+    for (let i = 0; i < values.length; i++) values[i] = ((i * 7919) % 1000) / 1000 - 0.5;
+    // Scaled so activations neither vanish nor overflow through the stack.
+    const scale = 1 / Math.sqrt(rows);
+    for (let i = 0; i < values.length; i++) values[i] *= scale;
+    return { name, dataType: OnnxDataType.float, dims: [rows, cols], data: new Uint8Array(values.buffer) };
+  };
+  const nodes: OnnxModel['nodes'] = [];
+  const initializers: OnnxModel['initializers'] = [];
+  let x = 'A';
+  for (let l = 0; l < layers; l++) {
+    initializers.push(weight(`W1_${l}`, hidden, ffn), weight(`W2_${l}`, ffn, hidden));
+    nodes.push({ opType: 'MatMul', domain: '', name: `up${l}`, inputs: [x, `W1_${l}`], outputs: [`U${l}`], attributes: {} });
+    const out = l === layers - 1 ? 'Y' : `D${l}`;
+    nodes.push({ opType: 'MatMul', domain: '', name: `down${l}`, inputs: [`U${l}`, `W2_${l}`], outputs: [out], attributes: {} });
+    x = out;
+  }
+  return encodeOnnxModel({
+    irVersion: 8,
+    opset: 17,
+    producer: 'xlir-bench roofline',
+    nodes,
+    initializers,
+    inputs: [{ name: 'A', elemType: OnnxDataType.float, dims: [m, hidden] }],
+    outputs: [{ name: 'Y', elemType: OnnxDataType.float, dims: [m, hidden] }],
+    valueInfo: [],
+  });
+}
+
+/** The rate of `weightStreamGraph(m, layers)`: 2·m·(2·h·f) FLOPs per layer over the median run. */
+export async function measureWeightStream(m: number, options: PeakOptions & { layers?: number }): Promise<{ gflops: number; weightBytes: number; medianMs: number }> {
+  const layers = options.layers ?? 12;
+  const [hidden, ffn] = [768, 3072];
+  const created = await createSession({ bytes: weightStreamGraph(m, layers, hidden, ffn), name: `weight stream ${m}×${layers} layers` }, [options.provider], sessionSettings(options));
+  try {
+    const clock = options.clock ?? createSystemClock();
+    const { medianMs } = await timeMatMul(created.session, { m, k: hidden, n: hidden }, options, clock);
+    const flops = layers * 2 * (2 * m * hidden * ffn);
+    return { gflops: flops / (medianMs * 1e6), weightBytes: layers * 2 * hidden * ffn * 4, medianMs };
+  } finally {
+    await created.session.release();
+  }
 }
