@@ -4,7 +4,9 @@ import path from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { captureMachineProfile } from '../../main/engine/machine/machine-profile.ts';
-import { matMulGraph, measurePrecisionPeak, type PeakMeasurement } from '../../main/engine/roofline/matmul-peak.ts';
+import { countFlops } from '../../main/engine/roofline/flop-count.ts';
+import { matMulGraph, measurePrecisionPeak, weightStreamGraph, type PeakMeasurement } from '../../main/engine/roofline/matmul-peak.ts';
+import { decodeOnnxModel } from '../../main/engine/roofline/onnx-model.ts';
 import { cachedPeak, peakKey } from '../../main/engine/roofline/peak-cache.ts';
 
 const tiny = [{ m: 4, k: 8, n: 16 }];
@@ -24,6 +26,21 @@ describe('matMulGraph', () => {
       } finally {
         await session.release();
       }
+    }
+  });
+});
+
+describe('weightStreamGraph', () => {
+  it('chains distinct up and down projections that ORT runs and the FLOP count agrees with', async () => {
+    const bytes = weightStreamGraph(3, 2, 4, 8);
+    // 2 layers × (up [3,4]·[4,8] + down [3,8]·[8,4]) = 2 × (2·4·24 + 2·8·12) = 768 FLOPs.
+    expect(countFlops(decodeOnnxModel(bytes), 3, 4)).toMatchObject({ total: 768, weights: 768, matmuls: 4 });
+    const session = await InferenceSession.create(bytes);
+    try {
+      const { Y } = await session.run({ A: new Tensor('float32', new Float32Array(12).fill(1), [3, 4]) });
+      expect(Y.dims).toEqual([3, 4]);
+    } finally {
+      await session.release();
     }
   });
 });
