@@ -48,6 +48,8 @@ xlir run
                           floor an encoder must beat across languages)
   --no-roofline           Skip FLOP counting and the peak MatMul measurement
                           (measured once per machine, provider and threads)
+  --remeasure-peak        Measure the peak again (e.g. it was measured while the
+                          machine was busy); the cache keeps the better rate
   --bootstrap N           Bootstrap resamples for the comparison (default 2000)
   --save-embeddings DIR   Write DIR/<model>/{queries,candidates}.{npy,json}
   --json FILE             Write the full result (schema: main/contract/run-result.schema.json)
@@ -68,6 +70,7 @@ xlir sweep
   --runs N                Timed runs per configuration and round (default 10)
   --warmup N              Untimed runs before the first round (default 5)
   --no-roofline           No GFLOP/s or fraction of the peak MatMul rate
+  --remeasure-peak        Measure the peak again rather than read the cache
   --json FILE             Write the full sweep (every timed run)
 
 xlir models    [--model-dir DIR] [--json]

@@ -104,3 +104,20 @@ describe('cachedPeak', () => {
     expect(peakKey({ ...machine, cpu: { ...machine.cpu, model: 'Other CPU' } }, 'cpu', 2)).not.toBe(peakKey(machine, 'cpu', 2));
   });
 });
+
+describe('cachedPeak with remeasure', () => {
+  it('keeps the better rate per precision: other load only ever slows a measurement down', async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'xlir-peak-')), 'peaks.json');
+    const machine = await captureMachineProfile();
+    const measurement = (fp32: number, fp16: number | null): PeakMeasurement => ({
+      provider: 'cpu', intraOpThreads: null, measuredAt: new Date().toISOString(), durationMs: 1,
+      fp32: { supported: true, gflops: fp32, best: tiny[0], sizes: [] },
+      fp16: fp16 === null ? { supported: false, reason: 'none' } : { supported: true, gflops: fp16, best: tiny[0], sizes: [] },
+    });
+    await cachedPeak({ machine, provider: 'cpu', file, measure: async () => measurement(100, null) });
+    const again = await cachedPeak({ machine, provider: 'cpu', file, remeasure: true, measure: async () => measurement(80, 50) });
+    expect([again.peak.fp32, again.peak.fp16].map((p) => (p.supported ? p.gflops : null))).toEqual([100, 50]);
+    const read = await cachedPeak({ machine, provider: 'cpu', file, measure: async () => measurement(1, 1) });
+    expect([read.fromCache, read.peak.fp32.supported && read.peak.fp32.gflops]).toEqual([true, 100]);
+  });
+});

@@ -19,6 +19,7 @@ const SWEEP_FLAGS = {
   runs: { type: 'string' },
   warmup: { type: 'string' },
   roofline: { type: 'boolean' },
+  'remeasure-peak': { type: 'boolean' },
   json: { type: 'string' },
 } as const;
 
@@ -43,6 +44,7 @@ export function buildSweepConfig(args: string[]): { config: SweepConfigInput; js
     ...(f.runs !== undefined && { runsPerRound: parseNumber('runs', f.runs) }),
     ...(f.warmup !== undefined && { warmupRuns: parseNumber('warmup', f.warmup) }),
     ...(f.roofline !== undefined && { roofline: f.roofline }),
+    ...(f['remeasure-peak'] !== undefined && { remeasurePeak: f['remeasure-peak'] }),
   } as SweepConfigInput;
   return { config, ...(f.json !== undefined && { jsonOut: path.resolve(f.json) }) };
 }

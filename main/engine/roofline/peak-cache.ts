@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { xlirCacheDir } from '../cache-dir.ts';
 import type { MachineProfile } from '../machine/machine-profile.ts';
 import type { ExecutionProvider } from '../models/encoder.ts';
-import { measurePeak, PeakMeasurementSchema, type PeakMeasurement, type PeakOptions } from './matmul-peak.ts';
+import { measurePeak, PeakMeasurementSchema, type PeakMeasurement, type PeakOptions, type PrecisionPeak } from './matmul-peak.ts';
 
 /**
  * Measured peaks, one per machine, provider and thread count, kept in the user cache folder so a
@@ -43,7 +43,10 @@ export interface CachedPeakOptions extends Omit<PeakOptions, 'provider' | 'intra
   machine: MachineProfile;
   provider: ExecutionProvider;
   intraOpThreads?: number;
-  /** Measure again even when cached (e.g. the machine was busy the first time). */
+  /**
+   * Measure again even when cached (e.g. the machine was busy the first time). Other load can
+   * only slow a measurement down, so the cache keeps the better of the old and new rate per precision.
+   */
   remeasure?: boolean;
   file?: string;
   /** Injected in tests; `measurePeak` otherwise. */
@@ -66,12 +69,19 @@ export async function cachedPeak(options: CachedPeakOptions): Promise<CachedPeak
   const hit = cache.entries.find((e) => e.key === key);
   if (hit && !options.remeasure) return { peak: hit.peak, fromCache: true, file };
   const { machine: _machine, remeasure: _remeasure, file: _file, measure = measurePeak, ...rest } = options;
-  const peak = await measure({ ...rest, provider: options.provider, ...(options.intraOpThreads !== undefined && { intraOpThreads: options.intraOpThreads }) });
+  const measured = await measure({ ...rest, provider: options.provider, ...(options.intraOpThreads !== undefined && { intraOpThreads: options.intraOpThreads }) });
+  const peak = hit ? { ...measured, fp32: better(hit.peak.fp32, measured.fp32), fp16: better(hit.peak.fp16, measured.fp16) } : measured;
   if (!options.signal?.aborted) {
     const entries = [...cache.entries.filter((e) => e.key !== key), { key, peak }];
     await writeCache(file, { version: 1, entries });
   }
   return { peak, fromCache: false, file, ...(note && { note }) };
+}
+
+function better(a: PrecisionPeak, b: PrecisionPeak): PrecisionPeak {
+  if (!a.supported) return b;
+  if (!b.supported) return a;
+  return b.gflops >= a.gflops ? b : a;
 }
 
 async function readCache(file: string): Promise<{ cache: PeakCache; note?: string }> {

@@ -41,6 +41,7 @@ export async function providerPeaks(
         machine,
         provider,
         ...(config.provider.intraOpThreads !== undefined && { intraOpThreads: config.provider.intraOpThreads }),
+        remeasure: config.remeasurePeak,
         signal: ctx.signal,
       });
       if (peak.note) warn(peak.note);
@@ -69,6 +70,7 @@ export function modelRoofline(latency: LatencyResult, flops: ModelFlops, peak: C
   if (!peak) notes.push('no peak was measured, so no fraction of it is given');
   for (const e of efficiency) {
     if (peak && e.peakGflops === null) notes.push(`no ${e.precision} peak on ${peak.peak.provider}: achieved GFLOP/s only`);
+    if (e.fractionOfPeak !== null && e.fractionOfPeak > 1) notes.push('the model ran faster than the peak: the peak was probably measured while the machine was busy; measure it again with --remeasure-peak');
   }
   return { flops: reference, peak: peak?.peak ?? null, peakFromCache: peak?.fromCache ?? false, efficiency, notes: [...new Set(notes)] };
 }

@@ -74,6 +74,8 @@ export const RunConfigSchema = z.object({
    * peak MatMul rate (measured once per machine, provider and threads, then cached).
    */
   roofline: z.boolean().default(true),
+  /** Measure the peak again rather than read the cache (which then keeps the better of the two). */
+  remeasurePeak: z.boolean().default(false),
   /** Batch size for encoding the candidate pool and the queries for quality. */
   encodeBatchSize: z.number().int().positive().default(32),
   /** Write queries.npy/candidates.npy and their ids per model here. */

@@ -133,6 +133,7 @@ export async function runSweep(input: SweepConfigInput, options: SweepOptions = 
             machine,
             provider: settings.provider,
             ...(settings.threads !== null && { intraOpThreads: settings.threads }),
+            remeasure: config.remeasurePeak,
             ...(options.peakCacheFile !== undefined && { file: options.peakCacheFile }),
             ...(options.signal && { signal: options.signal }),
           }).catch(() => null);

@@ -43,6 +43,8 @@ export const SweepConfigSchema = z.object({
   rewarmRuns: z.number().int().nonnegative().default(2),
   /** Count FLOPs and compare with the peak MatMul rate (cached per machine, provider and threads). */
   roofline: z.boolean().default(true),
+  /** Measure the peak again rather than read the cache. */
+  remeasurePeak: z.boolean().default(false),
 });
 
 export type SweepConfig = z.infer<typeof SweepConfigSchema>;
