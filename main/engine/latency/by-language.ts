@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { LatencySample } from './latency-sample.ts';
-import { LatencySummarySchema, summarize } from './summary.ts';
+import { summarizeBy } from './grouped-summary.ts';
+import { LatencySummarySchema } from './summary.ts';
 
 /**
  * Total latency per query language with the token counts behind it: the same question costs more
@@ -17,19 +18,12 @@ export type LanguageLatency = z.infer<typeof LanguageLatencySchema>;
 
 /** One entry per language, sorted by language code; samples without a language are left out. */
 export function latencyByLanguage(samples: readonly Pick<LatencySample, 'lang' | 'tokens' | 'totalMs'>[]): LanguageLatency[] {
-  const groups = new Map<string, { totals: number[]; tokens: number[] }>();
-  for (const s of samples) {
-    if (s.lang === undefined) continue;
-    let group = groups.get(s.lang);
-    if (!group) groups.set(s.lang, (group = { totals: [], tokens: [] }));
-    group.totals.push(s.totalMs);
-    group.tokens.push(s.tokens);
-  }
-  return [...groups]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([lang, { totals, tokens }]) => ({
-      lang,
-      summary: summarize(totals),
-      tokens: { mean: tokens.reduce((a, b) => a + b, 0) / tokens.length, min: Math.min(...tokens), max: Math.max(...tokens) },
-    }));
+  const byLang = (s: { lang?: string }) => s.lang;
+  // Token counts are grouped the same way, as the "latency" of a copy of each sample.
+  const tokens = summarizeBy(samples.map((s) => ({ ...(s.lang !== undefined && { lang: s.lang }), totalMs: s.tokens })), byLang);
+  return summarizeBy(samples, byLang).map(({ key, summary }, i) => ({
+    lang: key,
+    summary,
+    tokens: { mean: tokens[i].summary.meanMs, min: tokens[i].summary.minMs, max: tokens[i].summary.maxMs },
+  }));
 }
