@@ -11,6 +11,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // Every `xlir run` a test makes is kept in the history: in a throw-away folder, never the user's.
-    env: { XLIR_HOME: mkdtempSync(path.join(os.tmpdir(), 'xlir-test-home-')) },
+    // Tests never write the user's history or cache (peak measurements included).
+    env: { XLIR_HOME: mkdtempSync(path.join(os.tmpdir(), 'xlir-test-home-')), XLIR_CACHE_DIR: mkdtempSync(path.join(os.tmpdir(), 'xlir-test-cache-')) },
   },
 });
