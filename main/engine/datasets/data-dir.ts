@@ -1,4 +1,4 @@
-import os from 'node:os';
+import { xlirCacheDir } from '../cache-dir.ts';
 import path from 'node:path';
 
 /** Where the data folder came from: it decides whether files may be downloaded into it. */
@@ -14,7 +14,7 @@ export interface ResolvedDataDir {
  * XLIR_CACHE_DIR root holds `models/` (models/model-locations.ts).
  */
 export function dataCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(env.XLIR_CACHE_DIR || path.join(os.homedir(), '.cache', 'xlir-bench'), 'data');
+  return path.join(xlirCacheDir(env), 'data');
 }
 
 /**

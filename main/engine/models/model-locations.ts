@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { xlirCacheDir } from '../cache-dir.ts';
 
 /** The baseline/hybrid pair committed with the tool (native-models/default). */
 export function bundledModelsDir(): string {
@@ -10,7 +10,7 @@ export function bundledModelsDir(): string {
 
 /** Where users keep other models (replicas, exported checkpoints): XLIR_MODELS_DIR or the cache. */
 export function userModelsDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.XLIR_MODELS_DIR ?? path.join(env.XLIR_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'xlir-bench'), 'models');
+  return env.XLIR_MODELS_DIR || path.join(xlirCacheDir(env), 'models');
 }
 
 /** The folders searched for models by name, bundled first. */
