@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import type { MachineProfile } from '../engine/machine/machine-profile.ts';
+import type { ModelListing } from '../engine/models/discover.ts';
+import type { ProviderReport } from '../engine/models/execution-providers.ts';
+import type { DatasetInfo } from '../engine/datasets/registry.ts';
+import { RunConfigSchema, type RunConfig } from '../engine/run/run-config.ts';
+import type { RunEvent } from '../engine/run/run-events.ts';
+import type { RunsComparison } from '../report/compare-runs.ts';
+import { REPORT_MAX_BYTES } from '../report/import-report.ts';
+import type { ImportOutcome } from '../store/import-runs.ts';
+import { MachineLabelSchema } from '../store/machine-identity.ts';
+import type { MachineListing } from '../store/machines.ts';
+import type { RunListing, StoredRun } from '../store/run-queries.ts';
+
+/**
+ * The one contract between the UI and the app: the Electron preload (IPC) and `xlir serve` (HTTP)
+ * both carry exactly these calls and events. Every input is parsed with its schema where it
+ * arrives in the main process or the server; the renderer imports types only (`import type`), so
+ * none of the engine's Node code reaches the browser bundle.
+ */
+
+const PathSchema = z.string().min(1).max(4096);
+/** A run id, or an unambiguous prefix of one (as `xlir show` takes it). */
+const RunRefSchema = z.string().trim().min(4).max(64).regex(/^[0-9a-zA-Z-]+$/, 'a run id has letters, digits and dashes only');
+const Empty = z.object({}).strict();
+
+export const REPORT_FORMATS = ['html', 'json', 'csv', 'md', 'pdf'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** What the UI remembers between starts (kept in XLIR_HOME/preferences.json by the main process). */
+export const PreferencesSchema = z
+  .object({
+    theme: z.enum(['system', 'light', 'dark']).default('system'),
+    /** The last run configured in the form, as the user left it. */
+    lastRun: RunConfigSchema.optional(),
+    /** Model folders the user added beyond the bundled and replica folders. */
+    modelFolders: z.array(PathSchema).max(100).default([]),
+  })
+  .strict();
+export type Preferences = z.infer<typeof PreferencesSchema>;
+
+export const ApiInputSchemas = {
+  /** Machine profile and which execution providers can run here. */
+  doctor: Empty,
+  /** Bundled models, replicas and the user's folders, broken ones with their error. */
+  listModels: Empty,
+  /** Checks a folder holds a model (or models) and remembers it in the preferences. */
+  addModelFolder: z.object({ path: PathSchema }).strict(),
+  listDatasets: z.object({ dataDir: PathSchema.optional() }).strict(),
+  getPreferences: Empty,
+  savePreferences: PreferencesSchema,
+  /** Starts a benchmark; fails if one is running (one at a time: runs would disturb each other's timings). */
+  startRun: z.object({ config: RunConfigSchema }).strict(),
+  cancelRun: z.object({ runId: z.string().min(1).max(64) }).strict(),
+  /** The run in progress, if any, with the events so far (a window opened mid-run catches up). */
+  activeRun: Empty,
+  listRuns: z
+    .object({
+      machine: z.string().max(200).optional(),
+      model: z.string().max(200).optional(),
+      dataset: z.string().max(100).optional(),
+      limit: z.number().int().positive().max(10_000).optional(),
+    })
+    .strict(),
+  getRun: z.object({ ref: RunRefSchema }).strict(),
+  /** Removes a finished, failed or incomplete run and its samples; a running run cannot be deleted. */
+  deleteRun: z.object({ ref: RunRefSchema }).strict(),
+  listMachines: Empty,
+  labelMachine: z.object({ ref: z.string().trim().min(1).max(200), label: MachineLabelSchema }).strict(),
+  compareRuns: z.object({ refs: z.array(RunRefSchema).min(1).max(8), resamples: z.number().int().min(100).max(100_000).optional() }).strict(),
+  exportReport: z.object({ refs: z.array(RunRefSchema).min(1).max(8), format: z.enum(REPORT_FORMATS) }).strict(),
+  importReport: z.object({ fileName: z.string().min(1).max(255), text: z.string().max(REPORT_MAX_BYTES) }).strict(),
+} as const;
+
+export type ApiMethod = keyof typeof ApiInputSchemas;
+export const API_METHODS = Object.keys(ApiInputSchemas) as ApiMethod[];
+export type ApiInput<M extends ApiMethod> = z.input<(typeof ApiInputSchemas)[M]>;
+export type ApiParsedInput<M extends ApiMethod> = z.infer<(typeof ApiInputSchemas)[M]>;
+
+export type ModelSource = 'bundled' | 'replica' | 'user';
+export type AppModelListing = ModelListing & { source: ModelSource };
+
+export interface ActiveRun {
+  runId: string;
+  config: RunConfig;
+  startedAt: string;
+  /** Everything the run has emitted so far, in order. */
+  events: RunEvent[];
+}
+
+export interface ExportedReport {
+  /** Suggested file name, e.g. `xlir-1a2b3c4d.html`. */
+  fileName: string;
+  mimeType: string;
+  /** `utf8` text for html/json/csv/md; `base64` for pdf. */
+  encoding: 'utf8' | 'base64';
+  content: string;
+}
+
+export interface ApiOutputs {
+  doctor: { machine: MachineProfile; providers: ProviderReport };
+  listModels: AppModelListing[];
+  addModelFolder: { preferences: Preferences; models: AppModelListing[] };
+  listDatasets: DatasetInfo[];
+  getPreferences: Preferences;
+  savePreferences: Preferences;
+  startRun: { runId: string };
+  cancelRun: { cancelled: boolean };
+  activeRun: ActiveRun | null;
+  listRuns: RunListing[];
+  getRun: StoredRun;
+  deleteRun: { deleted: string };
+  listMachines: MachineListing[];
+  labelMachine: { id: string; label: string };
+  compareRuns: RunsComparison;
+  exportReport: ExportedReport;
+  importReport: ImportOutcome[];
+}
+
+/** Pushed from the app to every open window (IPC) or event stream (HTTP). */
+export type AppEvent =
+  | { type: 'run-started'; runId: string; config: RunConfig; startedAt: string }
+  | { type: 'run-event'; runId: string; event: RunEvent }
+  | { type: 'run-finished'; runId: string; status: 'completed' | 'cancelled' }
+  | { type: 'run-failed'; runId: string; code?: string; message: string };
+
+/** How a failed call comes back over either transport. */
+export interface ApiErrorBody {
+  error: { code: string; message: string };
+}
+
+/** What the renderer talks to: `window.xlir` in Electron, an HTTP client in web mode. */
+export type XlirApi = {
+  [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiOutputs[M]>;
+} & {
+  /** Subscribes to app events; returns the unsubscribe function. */
+  onEvent(listener: (event: AppEvent) => void): () => void;
+};
+
+/** Parses a call's input where it enters the main process or the server. */
+export function parseApiInput<M extends ApiMethod>(method: M, input: unknown): ApiParsedInput<M> {
+  return ApiInputSchemas[method].parse(input ?? {}) as ApiParsedInput<M>;
+}
+
+export function isApiMethod(name: unknown): name is ApiMethod {
+  return typeof name === 'string' && Object.hasOwn(ApiInputSchemas, name);
+}
