@@ -1,7 +1,7 @@
 import { XlirError } from '../../engine/errors.ts';
 import { compareRuns } from '../../report/compare-runs.ts';
 import { comparisonTable } from '../../report/comparison-table.ts';
-import { loadReportRuns, withHistory } from '../history-access.ts';
+import { loadReportRuns, withHistory } from '../../store/history-access.ts';
 import { formatTable } from '../terminal.ts';
 import { CliUsageError, parseFlagsAndOperands, parseNumber } from '../usage.ts';
 

@@ -9,7 +9,7 @@ import { latencyTraces } from '../../report/latency-traces.ts';
 import { renderMarkdownReport } from '../../report/markdown-report.ts';
 import { printReportToPdf } from '../../report/pdf-report.ts';
 import { loadRecordedSeries, loadRun, resolveRunRef } from '../../store/run-queries.ts';
-import { loadReportRuns, withHistory } from '../history-access.ts';
+import { loadReportRuns, withHistory } from '../../store/history-access.ts';
 import { CliUsageError, parseFlagsAndOperands } from '../usage.ts';
 
 const FORMATS = ['html', 'json', 'csv', 'md', 'pdf'] as const;

@@ -1,6 +1,6 @@
 import { formatMs, formatQps, formatScore } from '../../report/format-numbers.ts';
 import { listRuns, type RunListing } from '../../store/run-queries.ts';
-import { withHistory } from '../history-access.ts';
+import { withHistory } from '../../store/history-access.ts';
 import { formatTable } from '../terminal.ts';
 import { CliUsageError, parseFlags, parseNumber } from '../usage.ts';
 

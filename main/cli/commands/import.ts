@@ -1,6 +1,6 @@
 import { readReportFile, type ImportedRun } from '../../report/import-report.ts';
 import { importRuns } from '../../store/import-runs.ts';
-import { withHistory } from '../history-access.ts';
+import { withHistory } from '../../store/history-access.ts';
 import { CliUsageError, parseFlagsAndOperands } from '../usage.ts';
 
 export async function runImportCommand(args: string[]): Promise<number> {

@@ -1,6 +1,6 @@
 import { formatGiB } from '../../report/format-numbers.ts';
 import { listMachines, setMachineLabel } from '../../store/machines.ts';
-import { withHistory } from '../history-access.ts';
+import { withHistory } from '../../store/history-access.ts';
 import { formatTable } from '../terminal.ts';
 import { CliUsageError, parseFlagsAndOperands } from '../usage.ts';
 

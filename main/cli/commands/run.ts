@@ -6,7 +6,7 @@ import { listModels } from '../../engine/models/discover.ts';
 import { startBenchmark } from '../../engine/run/benchmark-job.ts';
 import { RunConfigSchema, type RunConfigInput } from '../../engine/run/run-config.ts';
 import type { RunResult } from '../../engine/run/run-result.ts';
-import { startHistoryRecording } from '../history-access.ts';
+import { startHistoryRecording } from '../../store/history-access.ts';
 import { printRunSummary } from '../run-summary.ts';
 import { createProgressBar } from '../terminal.ts';
 import { CliUsageError, parseFlags, parseList, parseNumber } from '../usage.ts';

@@ -1,7 +1,7 @@
 import { summarizeStages } from '../../engine/latency/stage-breakdown.ts';
 import { formatMs } from '../../report/format-numbers.ts';
 import { loadRecordedSeries, loadRun, resolveRunRef, type StoredRun } from '../../store/run-queries.ts';
-import { withHistory } from '../history-access.ts';
+import { withHistory } from '../../store/history-access.ts';
 import { printRunSummary } from '../run-summary.ts';
 import { formatTable } from '../terminal.ts';
 import { CliUsageError, parseFlagsAndOperands } from '../usage.ts';

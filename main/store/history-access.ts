@@ -3,10 +3,10 @@ import { captureMachineProfile } from '../engine/machine/machine-profile.ts';
 import type { RunConfig } from '../engine/run/run-config.ts';
 import type { RunEvent } from '../engine/run/run-events.ts';
 import type { RunResult } from '../engine/run/run-result.ts';
-import { historyError, openHistory, type History, type OpenHistoryOptions } from '../store/open-history.ts';
+import { historyError, openHistory, type History, type OpenHistoryOptions } from './open-history.ts';
 import type { ReportRun } from '../report/report-run.ts';
-import { loadRun, resolveRunRef, type StoredRun } from '../store/run-queries.ts';
-import { startRecording } from '../store/run-recorder.ts';
+import { loadRun, resolveRunRef, type StoredRun } from './run-queries.ts';
+import { startRecording } from './run-recorder.ts';
 
 /**
  * Runs `fn` on the history and closes it; SQLite's errors (locked, read-only, damaged) come out as
@@ -23,7 +23,7 @@ export async function withHistory<T>(fn: (history: History) => T | Promise<T>, o
   }
 }
 
-/** The history side of `xlir run`: never the reason a benchmark is lost. */
+/** The history side of `xlir run` and of runs started from the app: never the reason a benchmark is lost. */
 export interface HistoryRecording {
   readonly runId: string;
   readonly file: string;
@@ -39,8 +39,8 @@ export interface HistoryRecording {
  * error before anything is measured (the message says how to run without it); one that fails
  * during the run (a full disk) gets a warning, and the run goes on unrecorded.
  */
-export async function startHistoryRecording(config: RunConfig, warn: (message: string) => void): Promise<HistoryRecording> {
-  const history = openHistory({ verify: true });
+export async function startHistoryRecording(config: RunConfig, warn: (message: string) => void, options: OpenHistoryOptions = {}): Promise<HistoryRecording> {
+  const history = openHistory({ ...options, verify: true });
   let recorder;
   try {
     recorder = startRecording(history.db, { config, machine: await captureMachineProfile() });
