@@ -5,7 +5,7 @@ import { XlirError } from '../../main/engine/errors.ts';
 import { startBenchmark } from '../../main/engine/run/benchmark-job.ts';
 import type { RunEvent } from '../../main/engine/run/run-events.ts';
 import { RunResultSchema } from '../../main/engine/run/run-result.ts';
-import { quickConfig, tinyModelCopy } from './fixtures.ts';
+import { dataDir, quickConfig, tinyModelCopy } from './fixtures.ts';
 
 async function collect(job: ReturnType<typeof startBenchmark>): Promise<RunEvent[]> {
   const events: RunEvent[] = [];
@@ -70,6 +70,24 @@ describe('a benchmark run in a worker thread', () => {
     expect(latency.cancelled).toBe(true);
     expect(latency.samples.length).toBeGreaterThan(0);
     expect(result.models[0].qualityNote).toMatch(/--no-quality/);
+  });
+
+  it('stops a synchronous quality evaluation part-way when cancelled', async () => {
+    // The lexical floor over all en and de questions scores 38 blocks in one synchronous loop:
+    // only the shared cancel flag, read at each block's progress event, can stop it early.
+    const job = startBenchmark(quickConfig([baseline], { dataset: { name: 'xquad-r', dataDir, langs: ['en', 'de'] } }));
+    const progress: number[] = [];
+    for await (const e of job.events) {
+      if (e.type === 'progress' && e.phase === 'lexical-floor') {
+        progress.push(e.done);
+        if (progress.length === 1) job.cancel();
+      }
+    }
+    const result = await job.result;
+    expect(result.status).toBe('cancelled');
+    expect(result.lexicalFloor).toBeNull();
+    expect(progress.at(-1)).toBeLessThan(result.dataset.queryCount);
+    expect(result.models).toEqual([]);
   });
 
   it('fails with a clear error on a broken ONNX file', async () => {

@@ -26,6 +26,8 @@ interface QualityInputCommon {
   ties?: TieRule;
   /** Called after each block of queries: `done` of `total` evaluated queries scored. */
   onProgress?: (done: number, total: number) => void;
+  /** Checked after each block (after `onProgress`): once aborted, the evaluation throws its reason. */
+  signal?: AbortSignal;
 }
 
 /** Dense embeddings (row-major, one row per query / candidate, in array order), or any score source. */
@@ -188,6 +190,7 @@ export function evaluateQuality(input: QualityInput): QualityEvaluation {
     }
     done += size;
     input.onProgress?.(done, Q);
+    input.signal?.throwIfAborted();
   }
 
   if (pooledSums.count === 0) {

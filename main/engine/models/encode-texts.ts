@@ -11,6 +11,8 @@ export async function encodeTexts(
   kind: TextKind,
   batchSize: number,
   onProgress?: (done: number, total: number) => void,
+  /** Checked between batches: a cancelled run does not encode the rest of a 13k-sentence pool. */
+  signal?: AbortSignal,
 ): Promise<Float32Array> {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   const dim = encoder.dimension;
@@ -19,6 +21,7 @@ export async function encodeTexts(
   // Character length stands in for token length: tokenizing twice would cost more than it saves.
   const order = Array.from({ length: total }, (_, i) => i).sort((a, b) => texts[b].length - texts[a].length || a - b);
   for (let start = 0; start < total; start += batchSize) {
+    signal?.throwIfAborted();
     const indices = order.slice(start, start + batchSize);
     const vectors = await encoder.run(encoder.tokenize(indices.map((i) => texts[i]), kind));
     for (let k = 0; k < indices.length; k++) out.set(vectors.subarray(k * dim, (k + 1) * dim), indices[k] * dim);

@@ -3,7 +3,7 @@ import { XlirError } from '../errors.ts';
 import { RunConfigSchema, type RunConfigInput } from './run-config.ts';
 import type { RunEvent } from './run-events.ts';
 import type { RunResult } from './run-result.ts';
-import type { WorkerMessage } from './benchmark-worker.ts';
+import type { BenchmarkWorkerData, WorkerMessage } from './benchmark-worker.ts';
 
 /**
  * A benchmark running off the caller's thread: the CLI's progress bar and, later, the desktop
@@ -21,7 +21,9 @@ export interface BenchmarkJob {
 export function startBenchmark(input: RunConfigInput): BenchmarkJob {
   const parsed = RunConfigSchema.safeParse(input);
   if (!parsed.success) throw new XlirError('CONFIG_INVALID', `invalid run configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const worker = new Worker(new URL('./benchmark-worker.ts', import.meta.url), { workerData: parsed.data });
+  // Set by cancel(): the worker reads it even while a synchronous loop blocks its message queue.
+  const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(new URL('./benchmark-worker.ts', import.meta.url), { workerData: { config: parsed.data, cancelFlag } satisfies BenchmarkWorkerData });
 
   const queue: RunEvent[] = [];
   let wake: (() => void) | undefined;
@@ -71,6 +73,9 @@ export function startBenchmark(input: RunConfigInput): BenchmarkJob {
   return {
     events: events(),
     result,
-    cancel: () => worker.postMessage({ type: 'cancel' }),
+    cancel: () => {
+      Atomics.store(cancelFlag, 0, 1);
+      worker.postMessage({ type: 'cancel' });
+    },
   };
 }

@@ -11,16 +11,30 @@ export type WorkerMessage =
   | { type: 'done'; result: RunResult }
   | { type: 'failed'; code?: string; message: string; stack?: string };
 
+export interface BenchmarkWorkerData {
+  config: RunConfig;
+  /** Element 0 becomes 1 on cancel. */
+  cancelFlag: Int32Array<SharedArrayBuffer>;
+}
+
 const port = parentPort!;
+const { config, cancelFlag } = workerData as BenchmarkWorkerData;
 const controller = new AbortController();
+// The message wakes the awaiting phases (latency); the flag reaches synchronous ones (quality) at their next emit.
 port.on('message', (message: { type: string }) => {
   if (message.type === 'cancel') controller.abort();
 });
+const checkCancelFlag = () => {
+  if (!controller.signal.aborted && Atomics.load(cancelFlag, 0) === 1) controller.abort();
+};
 
 try {
-  const result = await runBenchmark(workerData as RunConfig, {
+  const result = await runBenchmark(config, {
     signal: controller.signal,
-    emit: (event) => port.postMessage({ type: 'event', event } satisfies WorkerMessage),
+    emit: (event) => {
+      port.postMessage({ type: 'event', event } satisfies WorkerMessage);
+      checkCancelFlag();
+    },
   });
   port.postMessage({ type: 'done', result } satisfies WorkerMessage);
 } catch (err) {

@@ -33,8 +33,32 @@ import { RUN_RESULT_VERSION, type LatencyResult, type ModelRun, type RunResult }
 import { toolVersion } from './tool-version.ts';
 
 export interface RunContext {
+  /**
+   * Cancels the run. The quality evaluation is synchronous, so no message can abort it mid-way;
+   * the worker therefore checks a shared cancel flag inside `emit` (benchmark-worker.ts), and the
+   * synchronous loops, which report progress through `emit`, see the abort at their next block.
+   */
   signal: AbortSignal;
   emit: (event: RunEvent) => void;
+}
+
+/** The name the lexical floor's progress events carry in place of a model's. */
+export const LEXICAL_FLOOR_NAME = 'TF-IDF (char 3-grams)';
+
+/** `work()`'s value, or null where the run was cancelled while it ran (its abort is not an error). */
+function cancellable<T>(signal: AbortSignal, work: () => T): T | null;
+function cancellable<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T | null>;
+function cancellable<T>(signal: AbortSignal, work: () => T | Promise<T>): T | null | Promise<T | null> {
+  const cancelled = (err: unknown) => {
+    if (signal.aborted && (err === signal.reason || (err as Error)?.cause === signal.reason)) return null;
+    throw err;
+  };
+  try {
+    const value = work();
+    return value instanceof Promise ? value.catch(cancelled) : value;
+  } catch (err) {
+    return cancelled(err);
+  }
 }
 
 /** Warm-up queries at the start of each later interleaved block: caches are cold after a switch. */
@@ -76,15 +100,19 @@ export async function runBenchmark(config: RunConfig, ctx: RunContext): Promise<
   let lexicalFloor: RunResult['lexicalFloor'] = null;
   if (config.lexicalFloor && !signal.aborted) {
     emit({ type: 'phase', phase: 'lexical-floor' });
-    lexicalFloor = evaluateQuality({
-      queries: dataset.queries,
-      candidates: dataset.candidates,
-      languages: dataset.languages,
-      scores: tfidfChar3ScoreSource(
-        dataset.queries.map((q) => q.text),
-        dataset.candidates.map((c) => c.text),
-      ),
-    }).result;
+    lexicalFloor = cancellable(signal, () =>
+      evaluateQuality({
+        queries: dataset.queries,
+        candidates: dataset.candidates,
+        languages: dataset.languages,
+        scores: tfidfChar3ScoreSource(
+          dataset.queries.map((q) => q.text),
+          dataset.candidates.map((c) => c.text),
+        ),
+        onProgress: (done, total) => emit({ type: 'progress', phase: 'lexical-floor', model: LEXICAL_FLOOR_NAME, done, total }),
+        signal,
+      }).result,
+    );
   }
 
   const clock = createSystemClock();
@@ -92,8 +120,9 @@ export async function runBenchmark(config: RunConfig, ctx: RunContext): Promise<
   let models: ModelRun[] = [];
   try {
     for (const dir of config.models) {
-      if (signal.aborted) break;
-      prepared.push(await prepareModel(dir, dataset, config, ctx, clock, warn));
+      const model = await cancellable(signal, () => prepareModel(dir, dataset, config, ctx, clock, warn));
+      if (!model) break;
+      prepared.push(model);
     }
     const peaks = config.roofline && !signal.aborted ? await providerPeaks(prepared.map((p) => p.encoder.provider), machine, config, ctx, warn) : new Map();
     // Even when cancelled: the scenarios then return at once, and what was measured is kept.
@@ -159,7 +188,7 @@ async function prepareModel(
     const encode = async (texts: string[], kind: 'query' | 'passage', phase: 'encode-candidates' | 'encode-queries') => {
       emit({ type: 'phase', phase, model: name });
       const start = clock.nowMs();
-      const vectors = await encodeTexts(encoder, texts, kind, config.encodeBatchSize, (done, total) => emit({ type: 'progress', phase, model: name, done, total }));
+      const vectors = await encodeTexts(encoder, texts, kind, config.encodeBatchSize, (done, total) => emit({ type: 'progress', phase, model: name, done, total }), signal);
       return { vectors, ms: clock.nowMs() - start };
     };
 
@@ -181,19 +210,23 @@ async function prepareModel(
       encodeQueriesMs = queries.ms;
       emit({ type: 'phase', phase: 'quality', model: name });
       const t1 = clock.nowMs();
-      const evaluated = evaluateQuality({
-        queries: dataset.queries,
-        candidates: dataset.candidates,
-        queryEmbeddings: queries.vectors,
-        candidateEmbeddings: candidates.vectors,
-        dim: encoder.dimension,
-        languages: dataset.languages,
-        onProgress: (done, total) => emit({ type: 'progress', phase: 'quality', model: name, done, total }),
-      });
+      const evaluated = cancellable(signal, () =>
+        evaluateQuality({
+          queries: dataset.queries,
+          candidates: dataset.candidates,
+          queryEmbeddings: queries.vectors,
+          candidateEmbeddings: candidates.vectors,
+          dim: encoder.dimension,
+          languages: dataset.languages,
+          onProgress: (done, total) => emit({ type: 'progress', phase: 'quality', model: name, done, total }),
+          signal,
+        }),
+      );
       qualityMs = clock.nowMs() - t1;
-      quality = evaluated.result;
-      detail = evaluated.detail;
-      if (config.saveEmbeddingsDir) {
+      quality = evaluated?.result ?? null;
+      detail = evaluated?.detail;
+      if (!evaluated) qualityNote = 'run cancelled during the quality evaluation';
+      else if (config.saveEmbeddingsDir) {
         const where = await saveEmbeddings(config.saveEmbeddingsDir, name, {
           queries: dataset.queries,
           candidates: dataset.candidates,
