@@ -2,31 +2,26 @@ import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
+import { REPORT_FORMATS, type ReportFormat } from '../../contract/app-api.ts';
 import { csvLines, type CsvTrace } from '../../report/csv-report.ts';
 import { renderHtmlReport } from '../../report/html/html-report.ts';
-import { renderJsonReport } from '../../report/json-report.ts';
-import { latencyTraces } from '../../report/latency-traces.ts';
-import { renderMarkdownReport } from '../../report/markdown-report.ts';
 import { printReportToPdf } from '../../report/pdf-report.ts';
-import { loadRecordedSeries, loadRun, resolveRunRef } from '../../store/run-queries.ts';
+import { historyCsvTraces, renderReportText, REPORT_PURPOSE } from '../../report/render-report.ts';
 import { loadReportRuns, withHistory } from '../../store/history-access.ts';
 import { CliUsageError, parseFlagsAndOperands } from '../usage.ts';
-
-const FORMATS = ['html', 'json', 'csv', 'md', 'pdf'] as const;
-type Format = (typeof FORMATS)[number];
 
 const EXPORT_FLAGS = {
   format: { type: 'string' },
   out: { type: 'string' },
 } as const;
 
-function formatOf(flag: string | undefined, out: string): Format {
+function formatOf(flag: string | undefined, out: string): ReportFormat {
   const ext = path.extname(out).slice(1).toLowerCase();
   const format = flag ?? (ext === 'markdown' ? 'md' : ext === 'htm' ? 'html' : ext);
-  if (!(FORMATS as readonly string[]).includes(format)) {
-    throw new CliUsageError(flag === undefined ? `--format is needed: ${FORMATS.join(', ')} (or an --out file ending in one of them)` : `--format must be ${FORMATS.join(', ')}; got "${flag}"`);
+  if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
+    throw new CliUsageError(flag === undefined ? `--format is needed: ${REPORT_FORMATS.join(', ')} (or an --out file ending in one of them)` : `--format must be ${REPORT_FORMATS.join(', ')}; got "${flag}"`);
   }
-  return format as Format;
+  return format as ReportFormat;
 }
 
 async function writeOut(out: string, text: string): Promise<void> {
@@ -53,22 +48,11 @@ export async function runExportCommand(args: string[]): Promise<number> {
   if (format === 'pdf' && out === '-') throw new CliUsageError('a PDF needs an --out file');
 
   if (format === 'csv') {
-    await withHistory(async ({ db }) => {
-      const traces: CsvTrace[] = operands.flatMap((ref) => {
-        const run = loadRun(db, resolveRunRef(db, ref));
-        if (run.result) {
-          return latencyTraces(run.result).map((t) => ({ runId: run.id, model: t.model.name, scenario: t.scenario, batchSize: t.batchSize, samples: t.samples }));
-        }
-        return loadRecordedSeries(db, run.id).map((s) => ({ runId: run.id, model: s.model, scenario: run.config.scenario.kind, batchSize: s.batchSize === 0 ? null : s.batchSize, samples: s.samples }));
-      });
-      await writeCsv(out, traces);
-    });
+    await withHistory(({ db }) => writeCsv(out, historyCsvTraces(db, operands)));
   } else {
-    const runs = await withHistory(({ db }) => loadReportRuns(db, operands, 'export as a report (csv exports the samples of any run)'));
-    if (format === 'json') await writeOut(out, renderJsonReport(runs));
-    else if (format === 'md') await writeOut(out, renderMarkdownReport(runs));
-    else if (format === 'html') await writeOut(out, renderHtmlReport(runs));
-    else await printReportToPdf(renderHtmlReport(runs), out);
+    const runs = await withHistory(({ db }) => loadReportRuns(db, operands, REPORT_PURPOSE));
+    if (format === 'pdf') await printReportToPdf(renderHtmlReport(runs), out);
+    else await writeOut(out, renderReportText(runs, format));
   }
   if (out !== '-') process.stderr.write(`Wrote ${out}\n`);
   return 0;
