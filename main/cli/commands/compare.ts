@@ -1,7 +1,6 @@
-import { XlirError } from '../../engine/errors.ts';
-import { compareRuns } from '../../report/compare-runs.ts';
 import { comparisonTable } from '../../report/comparison-table.ts';
-import { loadReportRuns, withHistory } from '../../store/history-access.ts';
+import { compareStoredRuns, type StoredRunSelection } from '../../report/compare-stored-runs.ts';
+import { withHistory } from '../../store/history-access.ts';
 import { formatTable } from '../terminal.ts';
 import { CliUsageError, parseFlagsAndOperands, parseNumber } from '../usage.ts';
 
@@ -11,7 +10,7 @@ const COMPARE_FLAGS = {
 } as const;
 
 /** "1a2b3c4d:e5-small" → the run and one of its models; a model name cannot contain ":". */
-function splitSelector(operand: string): { ref: string; model?: string } {
+function splitSelector(operand: string): StoredRunSelection {
   const at = operand.indexOf(':');
   return at < 0 ? { ref: operand } : { ref: operand.slice(0, at), model: operand.slice(at + 1) };
 }
@@ -22,15 +21,7 @@ export async function runCompareCommand(args: string[]): Promise<number> {
   const resamples = parseNumber('resamples', flags.resamples) ?? 1000;
   if (!Number.isInteger(resamples) || resamples < 100 || resamples > 100_000) throw new CliUsageError(`--resamples expects a whole number from 100 to 100000, got "${flags.resamples}"`);
   const selections = operands.map(splitSelector);
-  const comparison = await withHistory(({ db }) => {
-    const runs = loadReportRuns(db, selections.map((s) => s.ref), 'compare');
-    try {
-      return compareRuns(runs.map((r, i) => ({ result: r.result, machine: r.machine, ...(selections[i].model !== undefined && { model: selections[i].model }) })), { resamples });
-    } catch (err) {
-      if (err instanceof RangeError) throw new XlirError('COMPARE_INVALID', err.message);
-      throw err;
-    }
-  });
+  const comparison = await withHistory(({ db }) => compareStoredRuns(db, selections, { resamples }));
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(comparison, null, 2)}\n`);
     return 0;
