@@ -86,7 +86,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function stateOf(status: RunStatus, pid: number | null): RunState {
+export function runState(status: RunStatus, pid: number | null): RunState {
   return status === 'running' && (pid === null || !isAlive(pid)) ? 'incomplete' : status;
 }
 
@@ -153,7 +153,7 @@ export function listRuns(db: HistoryDb, filter: RunFilter = {}): RunListing[] {
     const config = JSON.parse(r.config_json) as RunConfig;
     return {
       id: r.id,
-      state: stateOf(r.status, r.pid),
+      state: runState(r.status, r.pid),
       origin: r.origin,
       startedAt: r.started_at,
       finishedAt: r.finished_at,
@@ -246,7 +246,7 @@ export function loadRun(db: HistoryDb, runId: string): StoredRun {
     machine: { id: row.machine_id, label: row.label },
     origin: row.origin,
     status: row.status,
-    state: stateOf(row.status, row.pid),
+    state: runState(row.status, row.pid),
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     error: row.error,

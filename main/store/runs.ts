@@ -1,3 +1,4 @@
+import { XlirError } from '../engine/errors.ts';
 import type { BatchSample, LatencySample } from '../engine/latency/latency-sample.ts';
 import type { MachineProfile } from '../engine/machine/machine-profile.ts';
 import type { RunConfig } from '../engine/run/run-config.ts';
@@ -5,6 +6,7 @@ import type { ModelRun, RunResult } from '../engine/run/run-result.ts';
 import { upsertMachine } from './machines.ts';
 import type { HistoryDb } from './open-history.ts';
 import { splitResultSamples } from './result-samples.ts';
+import { runState } from './run-queries.ts';
 import { encodeBatchSamples, encodeQuerySamples } from './sample-codec.ts';
 
 export type RunStatus = 'running' | 'completed' | 'cancelled' | 'failed';
@@ -128,4 +130,19 @@ export function failRun(db: HistoryDb, runId: string, message: string): void {
 
 export function runExists(db: HistoryDb, runId: string): boolean {
   return db.prepare('SELECT 1 FROM runs WHERE id = ?').get(runId) !== undefined;
+}
+
+/**
+ * Removes a run with its models and samples (the schema cascades to both); its machine stays, with
+ * its label. A run whose recording process is alive is refused: that process is still writing it.
+ */
+export function deleteRun(db: HistoryDb, runId: string): void {
+  db.transaction(() => {
+    const row = db.prepare('SELECT status, pid FROM runs WHERE id = ?').get(runId) as { status: RunStatus; pid: number | null } | undefined;
+    if (!row) throw new XlirError('RUN_NOT_FOUND', `No run ${runId} in the history.`);
+    if (runState(row.status, row.pid) === 'running') {
+      throw new XlirError('RUN_IN_PROGRESS', `Run ${runId.slice(0, 8)} is still being recorded (process ${row.pid}): cancel it, or wait until it ends, then delete it.`);
+    }
+    db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
+  }).immediate();
 }
