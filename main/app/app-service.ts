@@ -1,0 +1,107 @@
+import path from 'node:path';
+import { ApiInputSchemas, isApiMethod, type ApiMethod, type ApiOutputs, type ApiParsedInput, type AppEvent } from '../contract/app-api.ts';
+import { listDatasets } from '../engine/datasets/registry.ts';
+import { XlirError } from '../engine/errors.ts';
+import { captureMachineProfile } from '../engine/machine/machine-profile.ts';
+import { detectProviders } from '../engine/models/execution-providers.ts';
+import { parseReportText } from '../report/import-report.ts';
+import { compareStoredRuns } from '../report/compare-stored-runs.ts';
+import { withHistory } from '../store/history-access.ts';
+import { HISTORY_FILE_NAME, historyDatabasePath, xlirHomeDir } from '../store/history-path.ts';
+import { importRuns } from '../store/import-runs.ts';
+import { listMachines, setMachineLabel } from '../store/machines.ts';
+import type { HistoryDb } from '../store/open-history.ts';
+import { listRuns, loadRun, resolveRunRef } from '../store/run-queries.ts';
+import { deleteRun } from '../store/runs.ts';
+import { describeZodIssues } from './api-error.ts';
+import { checkModelFolder, listAppModels, resolveRunModels } from './app-models.ts';
+import { exportReport } from './export-report.ts';
+import { preferencesFile } from './preferences.ts';
+import { createRunSession } from './run-session.ts';
+
+export interface AppServiceOptions {
+  /** The run history (default: `history.sqlite` in `homeDir`, else the user's history). */
+  historyFile?: string;
+  /** Where preferences.json lives (default: XLIR_HOME or the platform's application-data folder). */
+  homeDir?: string;
+  /** The data folder for runs whose configuration names none (`xlir serve --data-dir`). */
+  dataDir?: string;
+  /** Problems that do not fail a call (a damaged preferences file); default: standard error. */
+  warn?: (message: string) => void;
+}
+
+export interface AppService {
+  /** Validates `input` with ApiInputSchemas[method] and runs it; throws XlirError (code, message). */
+  call(method: string, input: unknown): Promise<unknown>;
+  onEvent(listener: (event: AppEvent) => void): () => void;
+  /** Cancels a run in progress, waits for it to be stored, closes the history. */
+  close(): Promise<void>;
+}
+
+type Handlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiOutputs[M]> };
+
+/**
+ * The app behind the contract (main/contract/app-api.ts), for the Electron main process and
+ * `xlir serve` alike: every call's input is parsed here, whatever carried it. The history is
+ * opened per call, as the CLI does: other processes (an `xlir run` in a terminal) share it.
+ */
+export function createAppService(options: AppServiceOptions = {}): AppService {
+  const homeDir = path.resolve(options.homeDir ?? xlirHomeDir());
+  const historyFile = path.resolve(options.historyFile ?? (options.homeDir !== undefined ? path.join(homeDir, HISTORY_FILE_NAME) : historyDatabasePath()));
+  const warn = options.warn ?? ((message: string) => process.stderr.write(`warning: ${message}\n`));
+  const preferences = preferencesFile(homeDir, warn);
+  const session = createRunSession({ historyFile });
+  const withDb = <T>(fn: (db: HistoryDb) => T, verify = false) => withHistory(({ db }) => fn(db), { file: historyFile, verify });
+
+  const handlers: Handlers = {
+    doctor: async () => {
+      const [machine, providers] = await Promise.all([captureMachineProfile(), detectProviders()]);
+      return { machine, providers };
+    },
+    listModels: () => listAppModels(preferences.load().modelFolders),
+    addModelFolder: async ({ path: folder }) => {
+      const dir = await checkModelFolder(folder);
+      const current = preferences.load();
+      const saved = preferences.save({ ...current, modelFolders: current.modelFolders.includes(dir) ? current.modelFolders : [...current.modelFolders, dir] });
+      return { preferences: saved, models: await listAppModels(saved.modelFolders) };
+    },
+    listDatasets: async ({ dataDir }) => listDatasets({ dataDir: dataDir ?? options.dataDir }),
+    getPreferences: async () => preferences.load(),
+    savePreferences: async (input) => preferences.save(input),
+    startRun: async ({ config }) => {
+      const models = resolveRunModels(config.models, preferences.load().modelFolders);
+      return session.start({ ...config, models, dataset: { ...config.dataset, dataDir: config.dataset.dataDir ?? options.dataDir } });
+    },
+    cancelRun: async ({ runId }) => session.cancel(runId),
+    activeRun: async () => session.active(),
+    listRuns: (filter) => withDb((db) => listRuns(db, filter)),
+    getRun: ({ ref }) => withDb((db) => loadRun(db, resolveRunRef(db, ref))),
+    deleteRun: ({ ref }) =>
+      withDb((db) => {
+        const id = resolveRunRef(db, ref);
+        deleteRun(db, id);
+        return { deleted: id };
+      }),
+    listMachines: () => withDb((db) => listMachines(db)),
+    labelMachine: ({ ref, label }) => withDb((db) => setMachineLabel(db, ref, label)),
+    compareRuns: ({ refs, resamples }) => withDb((db) => compareStoredRuns(db, refs.map((ref) => ({ ref })), { resamples })),
+    exportReport: ({ refs, format }) => exportReport(withDb, refs, format),
+    importReport: async ({ fileName, text }) => {
+      // Validated whole before anything is written: a bad report imports nothing.
+      const runs = parseReportText(text, fileName);
+      return withDb((db) => importRuns(db, runs), true);
+    },
+  };
+
+  return {
+    async call(method, input) {
+      if (!isApiMethod(method)) throw new XlirError('UNKNOWN_METHOD', `There is no call "${String(method).slice(0, 64)}": the calls are ${Object.keys(ApiInputSchemas).join(', ')}.`);
+      const parsed = ApiInputSchemas[method].safeParse(input ?? {});
+      if (!parsed.success) throw new XlirError('INVALID_INPUT', `Invalid input to ${method}: ${describeZodIssues(parsed.error)}.`);
+      const handler = handlers[method] as (input: unknown) => Promise<unknown>;
+      return handler(parsed.data);
+    },
+    onEvent: (listener) => session.onEvent(listener),
+    close: () => session.close(),
+  };
+}

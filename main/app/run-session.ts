@@ -1,0 +1,125 @@
+import type { ActiveRun, AppEvent } from '../contract/app-api.ts';
+import { XlirError } from '../engine/errors.ts';
+import { startBenchmark, type BenchmarkJob } from '../engine/run/benchmark-job.ts';
+import type { RunConfig } from '../engine/run/run-config.ts';
+import type { RunEvent } from '../engine/run/run-events.ts';
+import { startHistoryRecording, type HistoryRecording } from '../store/history-access.ts';
+
+/**
+ * The app's one benchmark at a time (two would disturb each other's timings), recorded in the
+ * history as `xlir run` records it, its events fanned out to every window or event stream. The
+ * events so far are kept, so that a window opened mid-run catches up.
+ */
+export interface RunSession {
+  start(config: RunConfig): Promise<{ runId: string }>;
+  /** Asks the run to stop after the query in flight; false if `runId` is not the run in progress. */
+  cancel(runId: string): { cancelled: boolean };
+  active(): ActiveRun | null;
+  onEvent(listener: (event: AppEvent) => void): () => void;
+  /** Cancels the run in progress and waits until it is stored; no run starts after. */
+  close(): Promise<void>;
+}
+
+interface Current extends ActiveRun {
+  job: BenchmarkJob;
+  /** Settles once the run is stored and its last event sent. */
+  done: Promise<void>;
+}
+
+export function createRunSession(options: { historyFile: string }): RunSession {
+  const listeners = new Set<(event: AppEvent) => void>();
+  let current: Current | undefined;
+  // From the first moment of a start (machine profile, history) until the run is current.
+  let starting: Promise<Current> | undefined;
+  let closed = false;
+
+  const emit = (event: AppEvent) => {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A broken window or stream must not stop the run nor the other listeners.
+      }
+    }
+  };
+
+  const publish = (run: Current, event: RunEvent) => {
+    run.events.push(event);
+    emit({ type: 'run-event', runId: run.runId, event });
+  };
+
+  async function follow(run: Current, recording: HistoryRecording): Promise<void> {
+    let outcome: AppEvent;
+    try {
+      for await (const event of run.job.events) {
+        recording.record(event);
+        publish(run, event);
+      }
+      const result = recording.complete(await run.job.result);
+      outcome = { type: 'run-finished', runId: run.runId, status: result.status };
+    } catch (err) {
+      const message = (err as Error).message ?? String(err);
+      recording.fail(message);
+      outcome = { type: 'run-failed', runId: run.runId, ...(err instanceof XlirError && { code: err.code }), message };
+    } finally {
+      recording.close();
+      current = undefined;
+    }
+    // After the slot is free: a window that reacts by calling activeRun or startRun sees it so.
+    emit(outcome);
+  }
+
+  async function begin(config: RunConfig): Promise<Current> {
+    let run: Current | undefined;
+    // A history that fails mid-run says so in the run's own warnings, where the window shows them.
+    const recording = await startHistoryRecording(config, (message) => run && publish(run, { type: 'warning', message }), { file: options.historyFile });
+    let job: BenchmarkJob;
+    try {
+      job = startBenchmark(config);
+    } catch (err) {
+      recording.fail((err as Error).message);
+      recording.close();
+      throw err;
+    }
+    run = { runId: recording.runId, config, startedAt: new Date().toISOString(), events: [], job, done: Promise.resolve() };
+    current = run;
+    emit({ type: 'run-started', runId: run.runId, config, startedAt: run.startedAt });
+    run.done = follow(run, recording);
+    return run;
+  }
+
+  return {
+    async start(config) {
+      if (closed) throw new XlirError('APP_CLOSED', 'The app is shutting down: no new run can start.');
+      if (starting || current) {
+        const which = current ? ` (${current.runId.slice(0, 8)}, started ${current.startedAt})` : '';
+        throw new XlirError('RUN_IN_PROGRESS', `A run is in progress${which}: one runs at a time, as two would disturb each other's timings. Wait for it to finish, or cancel it.`);
+      }
+      starting = begin(config);
+      try {
+        return { runId: (await starting).runId };
+      } finally {
+        starting = undefined;
+      }
+    },
+    cancel(runId) {
+      if (!current || current.runId !== runId) return { cancelled: false };
+      current.job.cancel();
+      return { cancelled: true };
+    },
+    active() {
+      return current ? { runId: current.runId, config: current.config, startedAt: current.startedAt, events: [...current.events] } : null;
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      closed = true;
+      await starting?.catch(() => undefined);
+      const run = current;
+      run?.job.cancel();
+      await run?.done;
+    },
+  };
+}
