@@ -1,0 +1,133 @@
+import { fileURLToPath } from 'node:url';
+import { BrowserWindow, app, ipcMain, protocol, session, shell, type WebContents } from 'electron';
+import { apiError } from '../app/api-error.ts';
+import { createAppService, type AppService } from '../app/app-service.ts';
+import type { AppEvent } from '../contract/app-api.ts';
+import { APP_INDEX_URL, APP_SCHEME } from './app-origin.ts';
+import { CALL_CHANNEL, EVENT_CHANNEL, settleCall } from './ipc-envelope.ts';
+import { serveRendererFile } from './renderer-files.ts';
+import { externalBrowserUrl, isNavigationAllowed, isPermissionGranted, isTrustedIpcSender, REMOTE_URL_PATTERNS, secureWebPreferences } from './window-security.ts';
+
+/**
+ * The desktop app's main process: one window showing the renderer, the app service behind it.
+ * This module runs only bundled (build/build-electron.ts), so the files it names sit beside
+ * dist/electron/main.js: the preload next to it, the renderer in dist/renderer.
+ *
+ * Benchmarks run in the worker thread startBenchmark starts, never on this thread: the window's
+ * IPC stays responsive during a run, and measured code does not share this event loop. A utility
+ * process would add a second IPC hop and a second Node runtime for no more responsiveness; what
+ * it would add (surviving a native crash) the history already covers, since a run is recorded as
+ * it goes and a killed one stays readable as incomplete.
+ */
+const RENDERER_DIR = fileURLToPath(new URL('../renderer/', import.meta.url));
+const PRELOAD_FILE = fileURLToPath(new URL('./preload.cjs', import.meta.url));
+
+// Before `ready`: a standard, secure scheme gives the page a real origin (app://xlir) for 'self'
+// in the CSP and for storage. corsEnabled stays off, so no other origin can read our files.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+// Every renderer sandboxed, whatever a window's options say.
+app.enableSandbox();
+
+if (!app.requestSingleInstanceLock()) {
+  // A second start focuses the window of the first (second-instance below) and leaves.
+  app.quit();
+} else {
+  start();
+}
+
+function start(): void {
+  let service: AppService | undefined;
+  let window: BrowserWindow | undefined;
+
+  app.on('second-instance', () => {
+    if (!window || window.isDestroyed()) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  // Every web contents (the window, and any a bug or a page tried to create) gets the same guards.
+  app.on('web-contents-created', (_event, contents) => guardContents(contents));
+  app.on('window-all-closed', () => {
+    // macOS apps stay in the dock with no window; `activate` opens one again.
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0 && service) window = createWindow();
+  });
+
+  // Quitting waits for the service: a run in progress is cancelled and stored, the history closed.
+  let closed = false;
+  app.on('will-quit', (event) => {
+    if (closed || !service) return;
+    event.preventDefault();
+    const closing = service;
+    service = undefined;
+    closing
+      .close()
+      .catch((err: unknown) => process.stderr.write(`XLIR Bench could not close the history cleanly: ${(err as Error).message}\n`))
+      .finally(() => {
+        closed = true;
+        app.quit();
+      });
+  });
+
+  void app.whenReady().then(() => {
+    secureSession();
+    protocol.handle(APP_SCHEME, (request) => serveRendererFile(request, RENDERER_DIR));
+    const appService = createAppService();
+    service = appService;
+    ipcMain.handle(CALL_CHANNEL, (event, method: unknown, input: unknown) => {
+      const frame = event.senderFrame;
+      if (!isTrustedIpcSender(frame && { url: frame.url, isMainFrame: frame.parent === null })) {
+        return { ok: false, error: { code: 'FORBIDDEN', message: 'Only the XLIR Bench window may call the app.' } };
+      }
+      return settleCall(() => appService.call(String(method), input), (err) => apiError(err).body.error);
+    });
+    appService.onEvent((appEvent) => broadcast(appEvent));
+    window = createWindow();
+  });
+}
+
+/** Denies everything a page could ask the session for, and any request to the network. */
+function secureSession(): void {
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((contents, permission, callback, details) => callback(isPermissionGranted(permission, details.requestingUrl ?? contents?.getURL() ?? '')));
+  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionGranted(permission, requestingOrigin));
+  ses.setDevicePermissionHandler(() => false);
+  ses.webRequest.onBeforeRequest({ urls: REMOTE_URL_PATTERNS }, (_details, callback) => callback({ cancel: true }));
+}
+
+function guardContents(contents: WebContents): void {
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.on('will-navigate', (event) => {
+    if (!isNavigationAllowed(event.url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event) => {
+    if (!isNavigationAllowed(event.url)) event.preventDefault();
+  });
+  contents.setWindowOpenHandler(({ url }) => {
+    const external = externalBrowserUrl(url);
+    if (external !== null) void shell.openExternal(external);
+    return { action: 'deny' };
+  });
+}
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    minWidth: 1024,
+    minHeight: 700,
+    title: 'XLIR Bench',
+    show: false,
+    webPreferences: secureWebPreferences(PRELOAD_FILE),
+  });
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(APP_INDEX_URL);
+  return window;
+}
+
+function broadcast(appEvent: AppEvent): void {
+  for (const window of BrowserWindow.getAllWindows()) {
+    if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, appEvent);
+  }
+}
