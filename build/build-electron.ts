@@ -64,27 +64,29 @@ function sourceLocationPlugin(outdir: string): Plugin {
   };
 }
 
+const COMMON = { absWorkingDir: ROOT, bundle: true, logLevel: 'warning', legalComments: 'none' } as const;
+
 /**
- * main.js and benchmark-worker.js: ESM (package.json says "type": "module"; Electron loads an ESM
- * main), every npm package left external (native modules must load from node_modules, and the
- * packaged app ships its production dependencies). preload.cjs: one CommonJS file requiring only
- * 'electron', because a sandboxed preload can load no modules and no ESM.
+ * Bundles main-process modules (entry name → source under the repo) as main.js is bundled: ESM
+ * (package.json says "type": "module"; Electron loads an ESM main), every npm package left
+ * external (native modules must load from node_modules, and the packaged app ships its
+ * production dependencies), import.meta.url mapped back to the sources.
+ */
+export async function bundleNodeSide(entryPoints: Record<string, string>, outdir: string): Promise<void> {
+  await build({ ...COMMON, outdir, entryPoints, platform: 'node', format: 'esm', target: 'node22', packages: 'external', plugins: [sourceLocationPlugin(outdir)] });
+}
+
+/**
+ * dist/electron: main.js and benchmark-worker.js (bundleNodeSide), and preload.cjs, one CommonJS
+ * file requiring only 'electron', because a sandboxed preload can load no modules and no ESM.
  */
 export async function buildElectron(outdir: string = DEFAULT_OUTDIR): Promise<string[]> {
   await rm(outdir, { recursive: true, force: true });
-  const common = { absWorkingDir: ROOT, bundle: true, outdir, logLevel: 'warning', legalComments: 'none' } as const;
   await Promise.all([
+    bundleNodeSide({ main: 'main/electron/main.ts', ...WORKER_ENTRIES }, outdir),
     build({
-      ...common,
-      entryPoints: { main: 'main/electron/main.ts', ...WORKER_ENTRIES },
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      packages: 'external',
-      plugins: [sourceLocationPlugin(outdir)],
-    }),
-    build({
-      ...common,
+      ...COMMON,
+      outdir,
       entryPoints: { preload: 'main/electron/preload.ts' },
       // The browser platform refuses Node built-ins: anything but 'electron' fails the build here.
       platform: 'browser',

@@ -1,0 +1,107 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleNodeSide, buildElectron, rewriteImportMetaUrl } from '../../build/build-electron.ts';
+import type { AppService, AppServiceOptions } from '../../main/app/app-service.ts';
+import type { AppEvent, AppModelListing } from '../../main/contract/app-api.ts';
+import type { StoredRun } from '../../main/store/run-queries.ts';
+import { quickConfig, repoRoot, tinyEncoderDir } from '../run/fixtures.ts';
+
+// Inside the repo (test-output/ is ignored), so the bundles' external packages resolve from node_modules as in dist/.
+const outdir = path.join(repoRoot, 'test-output', `electron-build-${process.pid}`);
+const packageJson = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
+
+/** The module specifiers a bundle imports or requires. */
+function importedSpecifiers(code: string): string[] {
+  const found = [...code.matchAll(/^import\s[^;]*?from\s*"([^"]+)"|^import\s*"([^"]+)"|\bimport\(\s*"([^"]+)"\s*\)|\brequire\(\s*"([^"]+)"\s*\)/gm)];
+  return [...new Set(found.map((m) => m[1] ?? m[2] ?? m[3] ?? m[4]))];
+}
+
+const packageName = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+
+beforeAll(async () => {
+  await buildElectron(outdir);
+});
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+describe('the Electron bundles', () => {
+  it('preload.cjs is one CommonJS file that requires electron and nothing else', () => {
+    const code = readFileSync(path.join(outdir, 'preload.cjs'), 'utf8');
+    expect(importedSpecifiers(code)).toEqual(['electron']);
+    expect(code).not.toMatch(/^\s*(import|export)\s/m);
+    expect(code).toContain('exposeInMainWorld("xlir"');
+    // No schema or engine code rides along into the renderer process.
+    expect(code).not.toMatch(/zod|onnxruntime|better-sqlite3/);
+  });
+
+  it('main.js and the worker import only Node built-ins, electron (main only) and production dependencies', () => {
+    const allowed = (specifier: string) => builtinModules.includes(specifier.replace(/^node:/, '')) || Object.hasOwn(packageJson.dependencies, packageName(specifier));
+    const main = importedSpecifiers(readFileSync(path.join(outdir, 'main.js'), 'utf8'));
+    const worker = importedSpecifiers(readFileSync(path.join(outdir, 'benchmark-worker.js'), 'utf8'));
+    expect(main).toContain('electron');
+    expect(main.filter((s) => s !== 'electron' && !allowed(s))).toEqual([]);
+    expect(worker.filter((s) => !allowed(s))).toEqual([]);
+  });
+
+  it('main.js starts the bundled worker, never a .ts source', () => {
+    const code = readFileSync(path.join(outdir, 'main.js'), 'utf8');
+    expect(code).toContain('new URL("./benchmark-worker.js", import.meta.url)');
+    expect(code).not.toMatch(/benchmark-worker\.ts/);
+  });
+});
+
+describe('the bundled main-process code, run under Node', () => {
+  let service: AppService;
+  const home = mkdtempSync(path.join(os.tmpdir(), 'xlir-bundle-home-'));
+
+  beforeAll(async () => {
+    // The app service bundled exactly as main.js bundles it, beside the built worker.
+    await bundleNodeSide({ 'app-service-probe': 'main/app/app-service.ts' }, outdir);
+    const bundled = (await import(pathToFileURL(path.join(outdir, 'app-service-probe.js')).href)) as { createAppService(options: AppServiceOptions): AppService };
+    service = bundled.createAppService({ homeDir: home, warn: () => {} });
+  });
+  afterAll(() => service?.close());
+
+  it('finds the bundled models beside the sources, as the CLI does', async () => {
+    const models = (await service.call('listModels', {})) as AppModelListing[];
+    expect(models.flatMap((m) => (m.source === 'bundled' && m.ok ? [m.name] : []))).toEqual(expect.arrayContaining(['xlir-mini-baseline', 'xlir-mini-hybrid']));
+  });
+
+  it('runs a benchmark in dist/electron/benchmark-worker.js and records it with the package version', async () => {
+    const finished = new Promise<AppEvent>((resolve) => {
+      const off = service.onEvent((event) => {
+        if (event.type === 'run-finished' || event.type === 'run-failed') {
+          off();
+          resolve(event);
+        }
+      });
+    });
+    const { runId } = (await service.call('startRun', { config: quickConfig([tinyEncoderDir]) })) as { runId: string };
+    expect(await finished).toEqual({ type: 'run-finished', runId, status: 'completed' });
+    const run = (await service.call('getRun', { ref: runId })) as StoredRun;
+    expect(run.result?.status).toBe('completed');
+    // tool-version.ts reads ../../../package.json beside its source: the bundle still finds it.
+    expect(run.result?.tool.version).toBe(packageJson.version);
+  });
+});
+
+describe('import.meta.url in the bundle', () => {
+  const outdirHere = path.join(repoRoot, 'dist/electron');
+  const file = (relative: string) => path.join(repoRoot, relative);
+
+  it('names the source file, and the unpacked twin of app.asar where native code opens neighbours', () => {
+    const plain = rewriteImportMetaUrl("readFileSync(new URL('./x.proto', import.meta.url))", file('main/engine/roofline/onnx-model.ts'), outdirHere);
+    expect(plain).toContain('const __xlirSourceUrl = new URL("../../main/engine/roofline/onnx-model.ts", import.meta.url).href;');
+    expect(plain).toContain("new URL('./x.proto', __xlirSourceUrl)");
+    const models = rewriteImportMetaUrl("new URL('../../../native-models/default/', import.meta.url)", file('main/engine/models/model-locations.ts'), outdirHere);
+    expect(models).toContain(`.href.replace('/app.asar/', '/app.asar.unpacked/')`);
+  });
+
+  it('refuses a module started by URL that is not bundled, and import.meta.dirname', () => {
+    expect(() => rewriteImportMetaUrl("new Worker(new URL('./other-worker.ts', import.meta.url))", file('main/engine/run/benchmark-job.ts'), outdirHere)).toThrow(/WORKER_ENTRIES/);
+    expect(() => rewriteImportMetaUrl('path.join(import.meta.dirname, "x")', file('main/engine/run/x.ts'), outdirHere)).toThrow(/import\.meta\.dirname/);
+  });
+});
