@@ -4,8 +4,8 @@ import { apiError } from '../app/api-error.ts';
 import { createAppService, type AppService } from '../app/app-service.ts';
 import type { AppEvent } from '../contract/app-api.ts';
 import { APP_INDEX_URL, APP_SCHEME } from './app-origin.ts';
+import { serveAppRequest } from './app-protocol.ts';
 import { CALL_CHANNEL, EVENT_CHANNEL, settleCall } from './ipc-envelope.ts';
-import { serveRendererFile } from './renderer-files.ts';
 import { externalBrowserUrl, isNavigationAllowed, isPermissionGranted, isTrustedIpcSender, REMOTE_URL_PATTERNS, secureWebPreferences } from './window-security.ts';
 
 /**
@@ -72,7 +72,7 @@ function start(): void {
 
   void app.whenReady().then(() => {
     secureSession();
-    protocol.handle(APP_SCHEME, (request) => serveRendererFile(request, RENDERER_DIR));
+    protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, RENDERER_DIR));
     const appService = createAppService();
     service = appService;
     ipcMain.handle(CALL_CHANNEL, (event, method: unknown, input: unknown) => {
