@@ -8,6 +8,7 @@ import { runImportCommand } from './commands/import.ts';
 import { runMachinesCommand } from './commands/machines.ts';
 import { runModelsCommand } from './commands/models.ts';
 import { runRunCommand } from './commands/run.ts';
+import { runServeCommand } from './commands/serve.ts';
 import { runSweepCommand } from './commands/sweep.ts';
 import { runShowCommand } from './commands/show.ts';
 import { CliUsageError, HELP } from './usage.ts';
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   export: runExportCommand,
   import: runImportCommand,
   machines: runMachinesCommand,
+  serve: runServeCommand,
 };
 
 /** Runs one CLI invocation; returns the exit code (0 ok, 1 failure, 2 bad usage, 130 cancelled). */

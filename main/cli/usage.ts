@@ -19,6 +19,7 @@ Commands
   export     Runs as a report: html (one offline file), json, csv, md, pdf
   import     Runs from other machines, from their exported json reports
   machines   The machines in the history; give them readable labels
+  serve      The app's UI in a browser, served on this machine only
   help       This text
 
 xlir run
@@ -90,6 +91,11 @@ xlir export    RUN [RUN...] --out FILE|- [--format html|json|csv|md|pdf]
 xlir import    FILE...             Reports from xlir export --format json or xlir run --json
 xlir machines  [--json]            Machines, with their id and label
 xlir machines  label ID "LABEL"    Rename a machine
+xlir serve     [--port N] [--data-dir DIR]
+               Serves the UI on 127.0.0.1 only (--port, default a free port) and
+               prints its address with a one-time access token. Runs started there
+               use DIR (else $XLIR_DATA_DIR) for data when they name none.
+               Ctrl-C stops it; a run in progress is cancelled and kept.
 
 Environment: XLIR_DATA_DIR (data folder), XLIR_MODELS_DIR (extra model folder,
 default ~/.cache/xlir-bench/models), XLIR_CACHE_DIR (download cache), XLIR_HOME

@@ -1,0 +1,46 @@
+import type { ServerResponse } from 'node:http';
+import type { AppEvent } from '../contract/app-api.ts';
+
+/** A client this far behind (not reading its stream) is dropped rather than buffered without end. */
+const MAX_BACKLOG_BYTES = 64 * 2 ** 20;
+
+export interface EventStreams {
+  /** Sends every app event to `res` as server-sent events, with a comment line every `pingMs` to keep it open. */
+  open(res: ServerResponse): void;
+  /** Ends every stream (the server is closing). */
+  endAll(): void;
+}
+
+/**
+ * `GET /api/events`: each AppEvent as `data: <json>` (JSON has no raw line breaks, so one line).
+ * Browsers read it with fetch() streaming, as EventSource cannot send the bearer header.
+ */
+export function eventStreams(subscribe: (listener: (event: AppEvent) => void) => () => void, pingMs: number): EventStreams {
+  const open = new Set<ServerResponse>();
+  return {
+    open(res) {
+      res.writeHead(200, {
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+      });
+      const send = (text: string) => {
+        if (res.writableLength > MAX_BACKLOG_BYTES) res.destroy();
+        else res.write(text);
+      };
+      // A first line at once: the client's fetch() resolves now, not at the first event.
+      send(': connected\n\n');
+      const unsubscribe = subscribe((event) => send(`data: ${JSON.stringify(event)}\n\n`));
+      const ping = setInterval(() => send(': ping\n\n'), pingMs);
+      open.add(res);
+      res.on('close', () => {
+        unsubscribe();
+        clearInterval(ping);
+        open.delete(res);
+      });
+    },
+    endAll() {
+      for (const res of open) res.end();
+    },
+  };
+}
