@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleNodeSide, buildElectron, rewriteImportMetaUrl } from '../../build/build-electron.ts';
+import { bundleNodeSide, buildElectron, DEFAULT_OUTDIR, rewriteImportMetaUrl } from '../../build/build-electron.ts';
+import electronBuilderConfig from '../../electron.config.ts';
 import type { AppService, AppServiceOptions } from '../../main/app/app-service.ts';
 import type { AppEvent, AppModelListing } from '../../main/contract/app-api.ts';
 import type { StoredRun } from '../../main/store/run-queries.ts';
@@ -12,7 +13,7 @@ import { quickConfig, repoRoot, tinyEncoderDir } from '../run/fixtures.ts';
 
 // Inside the repo (test-output/ is ignored), so the bundles' external packages resolve from node_modules as in dist/.
 const outdir = path.join(repoRoot, 'test-output', `electron-build-${process.pid}`);
-const packageJson = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
+const packageJson = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { main: string; version: string; dependencies: Record<string, string> };
 
 /** The module specifiers a bundle imports or requires. */
 function importedSpecifiers(code: string): string[] {
@@ -44,6 +45,11 @@ describe('the Electron bundles', () => {
     expect(main).toContain('electron');
     expect(main.filter((s) => s !== 'electron' && !allowed(s))).toEqual([]);
     expect(worker.filter((s) => !allowed(s))).toEqual([]);
+  });
+
+  it('is what package.json and the packaging name as the app entry', () => {
+    expect(path.join(repoRoot, packageJson.main)).toBe(path.join(DEFAULT_OUTDIR, 'main.js'));
+    expect(electronBuilderConfig.extraMetadata.main).toBe(packageJson.main);
   });
 
   it('main.js starts the bundled worker, never a .ts source', () => {
