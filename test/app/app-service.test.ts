@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { apiError } from '../../main/app/api-error.ts';
+import { listAppModels, resolveRunModels } from '../../main/app/app-models.ts';
 import { createAppService, type AppService } from '../../main/app/app-service.ts';
 import type { ApiOutputs, ExportedReport, Preferences } from '../../main/contract/app-api.ts';
 import { bundledModelsDir } from '../../main/engine/models/model-locations.ts';
@@ -12,7 +13,7 @@ import { openHistory } from '../../main/store/open-history.ts';
 import { startRecording } from '../../main/store/run-recorder.ts';
 import { storeResult } from '../../main/store/runs.ts';
 import type { RunResult } from '../../main/engine/run/run-result.ts';
-import { dataDir, tinyEncoderDir } from '../run/fixtures.ts';
+import { dataDir, tinyEncoderDir, tinyModelCopy } from '../run/fixtures.ts';
 import { syntheticResult } from '../store/synthetic-result.ts';
 
 const tmp = (name: string) => mkdtempSync(path.join(os.tmpdir(), `xlir-app-${name}-`));
@@ -185,7 +186,9 @@ describe('app service: models, datasets and preferences', () => {
     const { service } = freshService();
     const before = (await service.call('listModels', {})) as ApiOutputs['listModels'];
     expect(before.filter((m) => m.source === 'user')).toEqual([]);
-    for (const m of before.filter((m) => m.source === 'bundled')) expect(m.dir.startsWith(bundledModelsDir())).toBe(true);
+    const bundled = before.filter((m) => m.source === 'bundled');
+    expect(bundled.map((m) => m.ok && m.name)).toEqual(['xlir-mini-baseline', 'xlir-mini-hybrid']);
+    for (const m of bundled) expect(m.dir.startsWith(bundledModelsDir())).toBe(true);
 
     const empty = tmp('empty');
     expect(await failure(service, 'addModelFolder', { path: empty })).toMatchObject({ status: 400, code: 'MODEL_FOLDER_EMPTY' });
@@ -198,6 +201,18 @@ describe('app service: models, datasets and preferences', () => {
     const twice = (await service.call('addModelFolder', { path: tinyEncoderDir })) as ApiOutputs['addModelFolder'];
     expect(twice.preferences.modelFolders).toEqual([tinyEncoderDir]);
     expect((await service.call('listModels', {})) as unknown[]).toHaveLength(before.length + 1);
+  });
+
+  it('marks models in the replica folder, and lists a folder given twice once', async () => {
+    const replicas = path.dirname(tinyModelCopy({ name: 'tiny-replica', checkpoint: 'replica' }));
+    const env = { XLIR_MODELS_DIR: replicas };
+    const listed = await listAppModels([replicas, path.join(replicas, 'tiny-replica'), tinyEncoderDir], env);
+    expect(listed.filter((m) => m.source !== 'bundled').map((m) => [m.ok && m.name, m.source])).toEqual([
+      ['tiny-replica', 'replica'],
+      ['xlir-tiny-test', 'user'],
+    ]);
+    expect(resolveRunModels(['tiny-replica', tinyEncoderDir], [], env)).toEqual([path.join(replicas, 'tiny-replica'), tinyEncoderDir]);
+    expect(() => resolveRunModels(['/no/such/model'], [], env)).toThrow(expect.objectContaining({ code: 'MODEL_NOT_FOUND' }));
   });
 
   it('lists datasets in the serve data folder unless the call names another', async () => {
