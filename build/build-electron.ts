@@ -72,7 +72,7 @@ const COMMON = { absWorkingDir: ROOT, bundle: true, logLevel: 'warning', legalCo
  * external (native modules must load from node_modules, and the packaged app ships its
  * production dependencies), import.meta.url mapped back to the sources.
  */
-export async function bundleNodeSide(entryPoints: Record<string, string>, outdir: string): Promise<void> {
+async function bundleNodeSide(entryPoints: Record<string, string>, outdir: string): Promise<void> {
   await build({ ...COMMON, outdir, entryPoints, platform: 'node', format: 'esm', target: 'node22', packages: 'external', plugins: [sourceLocationPlugin(outdir)] });
 }
 

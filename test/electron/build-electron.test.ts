@@ -1,15 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleNodeSide, buildElectron, DEFAULT_OUTDIR, rewriteImportMetaUrl } from '../../build/build-electron.ts';
+import { buildElectron, DEFAULT_OUTDIR, rewriteImportMetaUrl } from '../../build/build-electron.ts';
 import electronBuilderConfig from '../../electron.config.ts';
-import type { AppService, AppServiceOptions } from '../../main/app/app-service.ts';
-import type { AppEvent, AppModelListing } from '../../main/contract/app-api.ts';
-import type { StoredRun } from '../../main/store/run-queries.ts';
-import { quickConfig, repoRoot, tinyEncoderDir } from '../run/fixtures.ts';
+import { repoRoot } from '../run/fixtures.ts';
 
 // Inside the repo (test-output/ is ignored), so the bundles' external packages resolve from node_modules as in dist/.
 const outdir = path.join(repoRoot, 'test-output', `electron-build-${process.pid}`);
@@ -56,41 +51,6 @@ describe('the Electron bundles', () => {
     const code = readFileSync(path.join(outdir, 'main.js'), 'utf8');
     expect(code).toContain('new URL("./benchmark-worker.js", import.meta.url)');
     expect(code).not.toMatch(/benchmark-worker\.ts/);
-  });
-});
-
-describe('the bundled main-process code, run under Node', () => {
-  let service: AppService;
-  const home = mkdtempSync(path.join(os.tmpdir(), 'xlir-bundle-home-'));
-
-  beforeAll(async () => {
-    // The app service bundled exactly as main.js bundles it, beside the built worker.
-    await bundleNodeSide({ 'app-service-probe': 'main/app/app-service.ts' }, outdir);
-    const bundled = (await import(pathToFileURL(path.join(outdir, 'app-service-probe.js')).href)) as { createAppService(options: AppServiceOptions): AppService };
-    service = bundled.createAppService({ homeDir: home, warn: () => {} });
-  });
-  afterAll(() => service?.close());
-
-  it('finds the bundled models beside the sources, as the CLI does', async () => {
-    const models = (await service.call('listModels', {})) as AppModelListing[];
-    expect(models.flatMap((m) => (m.source === 'bundled' && m.ok ? [m.name] : []))).toEqual(expect.arrayContaining(['xlir-mini-baseline', 'xlir-mini-hybrid']));
-  });
-
-  it('runs a benchmark in dist/electron/benchmark-worker.js and records it with the package version', async () => {
-    const finished = new Promise<AppEvent>((resolve) => {
-      const off = service.onEvent((event) => {
-        if (event.type === 'run-finished' || event.type === 'run-failed') {
-          off();
-          resolve(event);
-        }
-      });
-    });
-    const { runId } = (await service.call('startRun', { config: quickConfig([tinyEncoderDir]) })) as { runId: string };
-    expect(await finished).toEqual({ type: 'run-finished', runId, status: 'completed' });
-    const run = (await service.call('getRun', { ref: runId })) as StoredRun;
-    expect(run.result?.status).toBe('completed');
-    // tool-version.ts reads ../../../package.json beside its source: the bundle still finds it.
-    expect(run.result?.tool.version).toBe(packageJson.version);
   });
 });
 
