@@ -179,7 +179,7 @@ describe('the bundled main process', () => {
     fire('will-quit', event);
     expect(event.prevented).toBe(true);
     await vi.waitFor(() => expect(electron.quits).toBe(1));
-    expect(await call(appFrame, 'startRun', { config: quickConfig([tinyEncoderDir]) })).toMatchObject({ ok: false });
+    expect(await call(appFrame, 'startRun', { config: quickConfig([tinyEncoderDir]) })).toMatchObject({ ok: false, error: { code: 'APP_CLOSED' } });
     // The second will-quit (from that quit) goes through.
     const again = { prevented: false, preventDefault: () => (again.prevented = true) };
     fire('will-quit', again);
