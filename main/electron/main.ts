@@ -98,12 +98,13 @@ function secureSession(): void {
 
 function guardContents(contents: WebContents): void {
   contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.on('will-navigate', (event) => {
+  // The top frame, any subframe and server redirects alike stay on the app's origin.
+  const refuseForeign = (event: { url: string; preventDefault(): void }) => {
     if (!isNavigationAllowed(event.url)) event.preventDefault();
-  });
-  contents.on('will-redirect', (event) => {
-    if (!isNavigationAllowed(event.url)) event.preventDefault();
-  });
+  };
+  contents.on('will-navigate', refuseForeign);
+  contents.on('will-frame-navigate', refuseForeign);
+  contents.on('will-redirect', refuseForeign);
   contents.setWindowOpenHandler(({ url }) => {
     const external = externalBrowserUrl(url);
     if (external !== null) void shell.openExternal(external);

@@ -142,6 +142,7 @@ describe('the bundled main process', () => {
     };
     expect(attempt('will-navigate', 'https://example.com/')).toBe(true);
     expect(attempt('will-redirect', 'file:///etc/passwd')).toBe(true);
+    expect(attempt('will-frame-navigate', 'https://example.com/frame')).toBe(true);
     expect(attempt('will-navigate', 'app://xlir/index.html#/history')).toBe(false);
     expect(attempt('will-attach-webview', 'app://xlir/index.html')).toBe(true);
     expect(openHandler!({ url: 'https://github.com/' })).toEqual({ action: 'deny' });
