@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { BrowserWindow, app, ipcMain, protocol, session, shell, type WebContents } from 'electron';
+import { BrowserWindow, app, dialog, ipcMain, protocol, session, shell, type WebContents } from 'electron';
 import { apiError } from '../app/api-error.ts';
 import { createAppService, type AppService } from '../app/app-service.ts';
 import type { AppEvent } from '../contract/app-api.ts';
 import { APP_INDEX_URL, APP_SCHEME } from './app-origin.ts';
 import { serveAppRequest } from './app-protocol.ts';
-import { CALL_CHANNEL, EVENT_CHANNEL, settleCall } from './ipc-envelope.ts';
+import { CALL_CHANNEL, EVENT_CHANNEL, settleCall, type CallOutcome } from './ipc-envelope.ts';
 import { externalBrowserUrl, isNavigationAllowed, isPermissionGranted, isTrustedIpcSender, REMOTE_URL_PATTERNS, secureWebPreferences } from './window-security.ts';
 
 /**
@@ -78,12 +78,16 @@ function start(): void {
     ipcMain.handle(CALL_CHANNEL, (event, method: unknown, input: unknown) => {
       const frame = event.senderFrame;
       if (!isTrustedIpcSender(frame && { url: frame.url, isMainFrame: frame.parent === null })) {
-        return { ok: false, error: { code: 'FORBIDDEN', message: 'Only the XLIR Bench window may call the app.' } };
+        return { ok: false, error: { code: 'FORBIDDEN', message: 'Only the XLIR Bench window may call the app.' } } satisfies CallOutcome;
       }
       return settleCall(() => appService.call(String(method), input), (err) => apiError(err).body.error);
     });
     appService.onEvent((appEvent) => broadcast(appEvent));
     window = createWindow();
+  }).catch((err: unknown) => {
+    // Otherwise the app would linger with no window and no word of why.
+    dialog.showErrorBox('XLIR Bench could not start', `${(err as Error).message ?? String(err)}\n\nThe same UI also runs in a browser: xlir serve.`);
+    app.exit(1);
   });
 }
 

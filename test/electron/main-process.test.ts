@@ -25,6 +25,7 @@ const electron = vi.hoisted(() => {
     ipcHandlers: new Map<string, Listener>(),
     session: {} as { request?: Listener; check?: Listener; device?: Listener; beforeRequest?: [{ urls: string[] }, Listener] },
     opened: [] as string[],
+    errors: [] as string[],
     quits: 0,
   };
   class FakeWindow {
@@ -73,6 +74,7 @@ const electron = vi.hoisted(() => {
       },
     },
     shell: { openExternal: (url: string) => (state.opened.push(url), Promise.resolve()) },
+    dialog: { showErrorBox: (title: string, content: string) => state.errors.push(`${title}: ${content}`) },
   };
   return Object.assign(state, { module });
 });
@@ -99,6 +101,10 @@ beforeAll(async () => {
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 describe('the bundled main process', () => {
+  it('starts without an error box', () => {
+    expect(electron.errors).toEqual([]);
+  });
+
   it('registers app:// as a secure standard scheme before ready, without CORS', () => {
     expect(electron.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
   });
