@@ -15,9 +15,9 @@ import { externalBrowserUrl, isNavigationAllowed, isPermissionGranted, isTrusted
  *
  * Benchmarks run in the worker thread startBenchmark starts, never on this thread: the window's
  * IPC stays responsive during a run, and measured code does not share this event loop. A utility
- * process would add a second IPC hop and a second Node runtime for no more responsiveness; what
- * it would add (surviving a native crash) the history already covers, since a run is recorded as
- * it goes and a killed one stays readable as incomplete.
+ * process would add a second IPC hop and a second Node runtime for no more responsiveness. What it
+ * would add, the window surviving a native crash in ONNX Runtime, matters less here: a run is
+ * recorded as it goes, and one killed mid-way stays in the history, readable, as incomplete.
  */
 const RENDERER_DIR = fileURLToPath(new URL('../renderer/', import.meta.url));
 const PRELOAD_FILE = fileURLToPath(new URL('./preload.cjs', import.meta.url));
