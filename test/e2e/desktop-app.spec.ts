@@ -1,0 +1,268 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Locator, Page } from '@playwright/test';
+import { expect, repoRoot, test } from './serve-fixture.ts';
+
+/**
+ * The desktop UI against the real `xlir serve` and a fresh history: a quick run configured in the
+ * form alone, watched live, its results, the history, a comparison of two runs, exports, delete
+ * and import. The tests share one server and run in order (each builds on the history so far).
+ */
+test.describe.configure({ mode: 'serial' });
+
+const outDir = path.join(repoRoot, 'test-output/e2e');
+const shotsDir = path.join(outDir, 'screenshots');
+const runIds: string[] = [];
+let jsonReport = '';
+
+/** Full-page screenshots of the current page in the light and the dark scheme (theme "system"). */
+async function screenshots(page: Page, name: string): Promise<void> {
+  mkdirSync(shotsDir, { recursive: true });
+  // From the top: a field focused further down scrolls the page, and the sticky header with it.
+  await page.evaluate('window.scrollTo(0, 0)');
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.screenshot({ path: path.join(shotsDir, `${name}-${colorScheme}.png`), fullPage: true });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+async function openApp(page: Page, url: string): Promise<void> {
+  await page.addInitScript({ path: path.join(import.meta.dirname, 'live-meter.js') });
+  await page.goto(url);
+  // The token leaves the address bar at once.
+  await expect(page).toHaveURL(/#\/$/);
+}
+
+/** Fills the form for a quick run of the bundled baseline/hybrid pair on English and German. */
+async function configureQuickRun(page: Page, minDurationS: number): Promise<void> {
+  await expect(page.getByRole('heading', { name: 'Configure a run' })).toBeVisible();
+  for (const name of ['xlir-mini-baseline', 'xlir-mini-hybrid']) await page.getByRole('checkbox', { name }).check();
+  await page.getByRole('button', { name: 'None', exact: true }).click();
+  await page.getByRole('checkbox', { name: 'en', exact: true }).check();
+  await page.getByRole('checkbox', { name: 'de', exact: true }).check();
+  await page.getByLabel('Max queries').fill('20');
+  await page.getByLabel('Warm-up queries').fill('5');
+  await page.getByLabel('Min queries').fill('60');
+  await page.getByLabel('Min duration (s)').fill(String(minDurationS));
+  await page.getByLabel('Bootstrap resamples').fill('200');
+}
+
+async function waitForEnd(page: Page): Promise<Locator> {
+  const status = page.getByTestId('live-run');
+  await expect(status).toHaveAttribute('data-status', 'completed', { timeout: 150_000 });
+  return status;
+}
+
+test('configures a quick run in the form, watches it live and sees its results', async ({ page, served }) => {
+  await openApp(page, served.url);
+  await configureQuickRun(page, 0);
+  await expect(page.getByTestId('cuda-note')).toContainText('CUDA is not available here');
+  await expect(page.getByRole('radio', { name: /^CUDA/ }).first()).toBeDisabled();
+  await screenshots(page, 'configure');
+
+  await page.getByRole('button', { name: 'Start run' }).click();
+  await expect(page).toHaveURL(/#\/live$/);
+  const status = await waitForEnd(page);
+  const runId = (await status.getAttribute('data-run-id'))!;
+  runIds.push(runId);
+  // Every measured query of both models reached its chart.
+  for (const model of ['xlir-mini-baseline', 'xlir-mini-hybrid']) {
+    await expect(page.locator(`[data-testid="trace-chart"][data-model="${model}"]`)).toHaveAttribute('data-points', '60');
+  }
+
+  await page.getByRole('link', { name: 'See the results' }).click();
+  await expect(page).toHaveURL(new RegExp(`#/runs/${runId}$`));
+  const quality = page.getByTestId('quality-table');
+  await expect(quality.getByRole('columnheader')).toHaveText(['setting', 'xlir-mini-baseline', 'xlir-mini-hybrid', 'lexical floor (TF-IDF)']);
+  await expect(quality.getByRole('row', { name: /mAP cross-lingual/ })).toBeVisible();
+  // One matrix per model and one for the floor, each over the two languages chosen.
+  await expect(page.getByTestId('heat-map')).toHaveCount(3);
+  await expect(page.getByTestId('heat-map').first()).toHaveAttribute('data-languages', '2');
+  await expect(page.getByTestId('heat-map').first().getByRole('rowheader')).toHaveText(['de', 'en']);
+  const verdict = page.getByTestId('verdict');
+  await expect(verdict.getByRole('heading')).toHaveText('xlir-mini-hybrid vs xlir-mini-baseline');
+  await expect(verdict).toContainText('Latency:');
+  await expect(verdict.getByRole('row', { name: /cross.lingual/ })).toBeVisible();
+  await expect(page.getByTestId('histogram')).toBeVisible();
+  await expect(page.getByTestId('stage-bars')).toBeVisible();
+  await expect(page.getByTestId('trace-chart')).toHaveCount(2);
+  await screenshots(page, 'results');
+});
+
+test('keeps the form between starts, and shows the trace growing during a longer run', async ({ page, served }) => {
+  await openApp(page, served.url);
+  // The last run's choices came back from the preferences.
+  await expect(page.getByLabel('Max queries')).toHaveValue('20');
+  await expect(page.getByRole('checkbox', { name: 'en', exact: true })).toBeChecked();
+  await expect(page.getByRole('checkbox', { name: 'de', exact: true })).toBeChecked();
+  await expect(page.getByRole('checkbox', { name: 'ar', exact: true })).not.toBeChecked();
+  await expect(page.getByLabel('Min queries')).toHaveValue('60');
+  await page.getByLabel('Min duration (s)').fill('3');
+
+  await page.evaluate('window.__xlirLiveMeter.start()');
+  await page.getByRole('button', { name: 'Start run' }).click();
+  await expect(page).toHaveURL(/#\/live$/);
+  // Mid-run: the traces have some points and the run is still going.
+  await expect(page.locator('[data-testid="trace-chart"]')).toHaveCount(2, { timeout: 120_000 });
+  await expect.poll(async () => Number(await page.locator('[data-testid="trace-chart"]').first().getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThan(0);
+  if ((await page.getByTestId('live-run').getAttribute('data-status')) === 'running') await screenshots(page, 'live');
+  const status = await waitForEnd(page);
+  runIds.push((await status.getAttribute('data-run-id'))!);
+  const meter = (await page.evaluate('window.__xlirLiveMeter.stop()')) as LiveMeter;
+  await screenshots(page, 'live-done');
+
+  const metrics = liveMetrics(meter);
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(path.join(outDir, 'live-trace-metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+  for (const [model, m] of Object.entries(metrics.models)) {
+    // The chart grew in steps while the run went on, never backwards, to every measured query.
+    expect(m.redrawsWithNewPoints, model).toBeGreaterThan(2);
+    expect(m.pointsSeen.slice(1).every((p, i) => p >= m.pointsSeen[i]), model).toBe(true);
+    expect(m.pointsSeen.some((p) => p > 0 && p < m.finalPoints), model).toBe(true);
+    expect(m.finalPoints, model).toBeGreaterThanOrEqual(60);
+  }
+  expect(metrics.frames).toBeGreaterThan(0);
+});
+
+test('lists both runs in the history, and compares them side by side', async ({ page, served }) => {
+  await openApp(page, served.url);
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'History' }).click();
+  const rows = page.getByTestId('history-row');
+  await expect(rows).toHaveCount(2);
+  for (const id of runIds) await expect(page.locator(`[data-testid="history-row"][data-run-id="${id}"]`)).toContainText('completed');
+  await page.getByLabel('Model').fill('no-such-model');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(rows).toHaveCount(0);
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await expect(rows).toHaveCount(2);
+  await screenshots(page, 'history');
+
+  for (const id of runIds) await page.getByRole('checkbox', { name: `Select run ${id.slice(0, 8)}` }).check();
+  await page.getByTestId('compare-selected').click();
+  await expect(page).toHaveURL(new RegExp(`#/compare/${runIds.join(',')}$`));
+  const groups = page.getByTestId('comparison-group');
+  await expect(groups).toHaveCount(2);
+  await expect(groups.first().getByRole('columnheader')).toHaveText(['', `${runIds[0].slice(0, 8)} (reference)`, runIds[1].slice(0, 8)]);
+  await expect(groups.first().getByRole('row', { name: /latency vs reference/ })).toBeVisible();
+  await screenshots(page, 'compare');
+});
+
+test('exports reports as downloads', async ({ page, served }) => {
+  await openApp(page, served.url);
+  await page.goto(`${new URL(served.url).origin}/#/runs/${runIds[0]}`);
+  const exportBox = page.getByTestId('export');
+  await exportBox.getByLabel('Report format').selectOption('json');
+  const [json] = await Promise.all([page.waitForEvent('download'), exportBox.getByRole('button', { name: 'Download' }).click()]);
+  expect(json.suggestedFilename()).toBe(`xlir-${runIds[0].slice(0, 8)}.json`);
+  jsonReport = readFileSync(await json.path(), 'utf8');
+  const report = JSON.parse(jsonReport) as { format: string; runs: { result: { id: string; models: { name: string }[] } }[] };
+  expect(report.format).toBe('xlir-bench-report');
+  expect(report.runs.map((r) => r.result.id)).toEqual([runIds[0]]);
+  expect(report.runs[0].result.models.map((m) => m.name)).toEqual(['xlir-mini-baseline', 'xlir-mini-hybrid']);
+
+  await exportBox.getByLabel('Report format').selectOption('html');
+  const [html] = await Promise.all([page.waitForEvent('download'), exportBox.getByRole('button', { name: 'Download' }).click()]);
+  const text = readFileSync(await html.path(), 'utf8');
+  expect(text.startsWith('<!DOCTYPE html>')).toBe(true);
+  expect(text).toContain('xlir-mini-hybrid vs xlir-mini-baseline');
+
+  await exportBox.getByLabel('Report format').selectOption('csv');
+  const [csv] = await Promise.all([page.waitForEvent('download'), exportBox.getByRole('button', { name: 'Download' }).click()]);
+  const lines = readFileSync(await csv.path(), 'utf8').trim().split('\n');
+  // A header and one row per measured query of each model.
+  expect(lines).toHaveLength(1 + 2 * 60);
+});
+
+test('deletes a run after confirmation, and imports it back from its report', async ({ page, served }) => {
+  await openApp(page, served.url);
+  await page.goto(`${new URL(served.url).origin}/#/history`);
+  const row = page.locator(`[data-testid="history-row"][data-run-id="${runIds[0]}"]`);
+  await row.getByRole('button', { name: /^Delete run/ }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toContainText(`Delete run ${runIds[0].slice(0, 8)}`);
+  // Escape cancels: nothing is deleted.
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(row).toHaveCount(1);
+  await row.getByRole('button', { name: /^Delete run/ }).click();
+  await dialog.getByRole('button', { name: 'Delete run' }).click();
+  await expect(row).toHaveCount(0);
+  await expect(page.getByRole('status')).toContainText(`Deleted run ${runIds[0].slice(0, 8)}`);
+
+  await page.getByTestId('import-input').setInputFiles({ name: 'other-machine.json', mimeType: 'application/json', buffer: Buffer.from(jsonReport) });
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText('(imported)');
+  await expect(page.getByRole('status')).toContainText('other-machine.json: 1 run imported');
+});
+
+test('shows failed calls clearly, keeps the theme, and works from the keyboard', async ({ page, served }) => {
+  await openApp(page, served.url);
+  await page.getByLabel('Add a model folder').fill('/no/such/folder');
+  await page.getByLabel('Add a model folder').press('Enter');
+  const notice = page.getByTestId('error-notice');
+  await expect(notice).toContainText('Adding the model folder /no/such/folder failed');
+  await expect(notice).toContainText('NOT_FOUND');
+  await screenshots(page, 'error');
+  await notice.getByRole('button', { name: /^Dismiss/ }).click();
+  await expect(notice).toHaveCount(0);
+
+  await page.getByLabel('Theme').selectOption('dark');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect(page.getByLabel('Theme')).toHaveValue('dark');
+  await page.getByLabel('Theme').selectOption('system');
+  await expect(page.locator('html')).not.toHaveAttribute('data-theme', /./);
+
+  // Tab reaches the page links; Enter follows them, and focus moves to the page shown.
+  const history = page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'History' });
+  for (let i = 0; i < 10 && !(await history.evaluate((el) => el === el.ownerDocument.activeElement)); i++) await page.keyboard.press('Tab');
+  await expect(history).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/#\/history$/);
+  await expect(page.locator('main')).toBeFocused();
+});
+
+interface LiveMeter {
+  startedAt: number;
+  stoppedAt: number;
+  frames: number;
+  maxFrameGapMs: number;
+  redraws: Record<string, { t: number; points: number }[]>;
+}
+
+function quantile(sorted: number[], q: number): number | null {
+  return sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+}
+
+const round = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
+
+/** What the meter saw, summarised: how often each chart got new points, and the page's frame rate. */
+function liveMetrics(meter: LiveMeter) {
+  const durationMs = meter.stoppedAt - meter.startedAt;
+  const models = Object.fromEntries(
+    Object.entries(meter.redraws).map(([model, redraws]) => {
+      const growing = redraws.filter((r, i) => i === 0 || r.points > redraws[i - 1].points);
+      const intervals = growing.slice(1).map((r, i) => r.t - growing[i].t).sort((a, b) => a - b);
+      return [
+        model,
+        {
+          redraws: redraws.length,
+          redrawsWithNewPoints: growing.length,
+          finalPoints: redraws.at(-1)?.points ?? 0,
+          updateIntervalMs: { median: round(quantile(intervals, 0.5)), p95: round(quantile(intervals, 0.95)), max: round(intervals.at(-1) ?? null) },
+          pointsSeen: redraws.map((r) => r.points),
+        },
+      ];
+    }),
+  );
+  return {
+    note: 'Measured in the page during the second e2e run (2 models, single-stream, 10 interleaved rounds, min duration 3 s): redraws of each trace chart and requestAnimationFrame callbacks. Reported, not asserted.',
+    durationMs: round(durationMs),
+    frames: meter.frames,
+    framesPerSecond: round((meter.frames * 1000) / durationMs),
+    maxFrameGapMs: round(meter.maxFrameGapMs),
+    models,
+  };
+}
