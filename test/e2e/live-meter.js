@@ -6,7 +6,7 @@
 window.__xlirLiveMeter = (() => {
   let running = false;
   let lastFrame = null;
-  const meter = { startedAt: 0, stoppedAt: 0, frames: 0, maxFrameGapMs: 0, redraws: {} };
+  const meter = { startedAt: 0, stoppedAt: 0, frames: 0, maxFrameGapMs: 0, redraws: {}, longFrames: 0, longestFrameMs: 0 };
   const frame = (t) => {
     if (!running) return;
     meter.frames++;
@@ -22,17 +22,28 @@ window.__xlirLiveMeter = (() => {
       (meter.redraws[model] ??= []).push({ t: now, points: Number(chart.getAttribute('data-points')) });
     }
   });
+  // Frames that took over 50 ms to produce (Chromium's Long Animation Frames API), where supported.
+  const slow = typeof PerformanceObserver === 'function' && PerformanceObserver.supportedEntryTypes.includes('long-animation-frame')
+    ? new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) {
+          meter.longFrames++;
+          meter.longestFrameMs = Math.max(meter.longestFrameMs, entry.duration);
+        }
+      })
+    : null;
   return {
     start() {
       running = true;
       meter.startedAt = performance.now();
       requestAnimationFrame(frame);
       observer.observe(document.documentElement, { subtree: true, attributes: true, attributeFilter: ['data-updates'] });
+      slow?.observe({ type: 'long-animation-frame' });
     },
     stop() {
       running = false;
       meter.stoppedAt = performance.now();
       observer.disconnect();
+      slow?.disconnect();
       return meter;
     },
   };
