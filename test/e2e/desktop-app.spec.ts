@@ -153,6 +153,12 @@ test('lists both runs in the history, and compares them side by side', async ({ 
   await expect(rows).toHaveCount(2);
   await screenshots(page, 'history');
 
+  // Machines get readable labels; the runs list shows them.
+  await page.getByLabel(/^Label of machine/).fill('e2e box');
+  await page.getByRole('button', { name: 'Save label' }).click();
+  await expect(page.getByRole('status')).toContainText('is now “e2e box”');
+  await expect(rows.first()).toContainText('e2e box');
+
   for (const id of runIds) await page.getByRole('checkbox', { name: `Select run ${id.slice(0, 8)}` }).check();
   await page.getByTestId('compare-selected').click();
   await expect(page).toHaveURL(new RegExp(`#/compare/${runIds.join(',')}$`));
@@ -237,6 +243,32 @@ test('shows failed calls clearly, keeps the theme, and works from the keyboard',
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/#\/history$/);
   await expect(page.locator('main')).toBeFocused();
+});
+
+test('adds a model folder by its path, and cancels a run in progress', async ({ page, served }) => {
+  await openApp(page, served.url);
+  await page.getByLabel('Add a model folder').fill(path.join(repoRoot, 'test/fixtures/tiny-encoder'));
+  await page.getByRole('button', { name: 'Add folder' }).click();
+  await expect(page.getByRole('status')).toContainText('Added 1 model: xlir-tiny-test');
+  const tiny = page.getByRole('checkbox', { name: /xlir-tiny-test/ });
+  await expect(tiny).toBeChecked();
+  await expect(page.locator('label', { has: tiny })).toContainText('user');
+
+  // The tiny model alone, for long enough to be cancelled in its latency phase.
+  for (const name of ['xlir-mini-baseline', 'xlir-mini-hybrid']) await page.getByRole('checkbox', { name }).uncheck();
+  await page.getByRole('checkbox', { name: /Retrieval quality/ }).uncheck();
+  await page.getByLabel('Min duration (s)').fill('120');
+  await page.getByRole('button', { name: 'Start run' }).click();
+  const chart = page.getByTestId('trace-chart');
+  await expect.poll(() => pointsOf(chart), { timeout: 120_000 }).toBeGreaterThan(0);
+  await page.getByRole('button', { name: 'Cancel run' }).click();
+  const status = page.getByTestId('live-run');
+  await expect(status).toHaveAttribute('data-status', 'cancelled');
+  await expect(status).toContainText('what it measured is kept in the history');
+  const runId = (await status.getAttribute('data-run-id'))!;
+  await page.getByRole('link', { name: 'See the results' }).click();
+  await expect(page.getByRole('heading', { name: new RegExp(`Run ${runId.slice(0, 8)}`) })).toContainText('cancelled');
+  await expect(page.getByTestId('trace-chart')).toHaveCount(1);
 });
 
 test('keeps a trace of over 100k points smooth (opt-in: XLIR_E2E_LONG_TRACE=1, about four minutes here)', async ({ page, served }) => {
