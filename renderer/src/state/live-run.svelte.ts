@@ -222,6 +222,8 @@ class LiveRun {
         this.step = this.#stepProgress(event);
         break;
       case 'latency': {
+        // The app announces the latency phase for every model at once: name the one measuring now.
+        if (this.phase?.phase === 'latency' && this.phase.model !== event.model) this.phase = { ...this.phase, model: event.model };
         const model = this.#model(event.model);
         const afterOther = this.#lastLatencyModel !== null && this.#lastLatencyModel !== event.model;
         this.#lastLatencyModel = event.model;
