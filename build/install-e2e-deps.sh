@@ -12,8 +12,5 @@ if [ -n "${XLIR_CHROMIUM:-}" ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "e2e: no browser at $browser: install Chromium and point XLIR_CHROMIUM at it" >&2
   exit 1
 fi
-as_root=()
-if [ "$(id -u)" -ne 0 ]; then as_root=(sudo); fi
 echo "e2e: installing chromium"
-"${as_root[@]}" apt-get update
-DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y --no-install-recommends chromium
+bash "$(dirname "$0")/apt-install.sh" chromium

@@ -19,8 +19,5 @@ if ! command -v apt-get >/dev/null 2>&1; then
   echo "native-models: missing ${missing[*]} and no apt-get here; use: pip install -r native-models/requirements.txt" >&2
   exit 1
 fi
-sudo_cmd=()
-if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 echo "native-models: installing ${missing[*]}"
-"${sudo_cmd[@]}" apt-get update
-DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+bash "$(dirname "$0")/../build/apt-install.sh" "${missing[@]}"

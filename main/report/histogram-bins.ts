@@ -1,4 +1,4 @@
-import { percentileOfSorted, sortedCopy } from '../../../main/engine/latency/percentiles.ts';
+import { percentileOfSorted, sortedCopy } from '../engine/latency/percentiles.ts';
 
 export interface HistogramSeries {
   name: string;
