@@ -1,6 +1,7 @@
 import { XlirError } from '../engine/errors.ts';
 import { runCompareCommand } from './commands/compare.ts';
 import { runDatasetsCommand } from './commands/datasets.ts';
+import { runDeleteCommand } from './commands/delete.ts';
 import { runDoctorCommand } from './commands/doctor.ts';
 import { runExportCommand } from './commands/export.ts';
 import { runHistoryCommand } from './commands/history.ts';
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   sweep: runSweepCommand,
   history: runHistoryCommand,
   show: runShowCommand,
+  delete: runDeleteCommand,
   compare: runCompareCommand,
   export: runExportCommand,
   import: runImportCommand,

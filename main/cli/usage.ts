@@ -15,6 +15,7 @@ Commands
   sweep      One model over threads, batch sizes, token counts, providers, variants
   history    The runs kept so far (every xlir run is), newest first
   show       One run from the history: its summary, or what an unfinished run recorded
+  delete     Runs out of the history, with their samples
   compare    Runs side by side (machines, settings): percentiles, throughput, mAP
   export     Runs as a report: html (one offline file), json, csv, md, pdf
   import     Runs from other machines, from their exported json reports
@@ -81,6 +82,7 @@ xlir doctor    [--json]
 xlir history   [--machine ID|LABEL] [--model NAME] [--dataset NAME] [--limit N] [--json]
                Filters match part of a machine label or model name, or an id prefix.
 xlir show      RUN                 RUN: an id from xlir history (or its start), or last
+xlir delete    RUN [RUN...]        Removes finished, failed or incomplete runs
 xlir compare   RUN[:MODEL] RUN[:MODEL]... [--resamples N] [--json]
                Same models side by side, ratios to the first run, and whether a latency
                difference is beyond noise (bootstrap). RUN:MODEL picks one model.

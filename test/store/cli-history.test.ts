@@ -9,6 +9,8 @@ import { RunResultSchema } from '../../main/engine/run/run-result.ts';
 import { openHistory } from '../../main/store/open-history.ts';
 import { listRuns, type RunListing } from '../../main/store/run-queries.ts';
 import { dataDir, repoRoot, tinyModelCopy } from '../run/fixtures.ts';
+import { storeResult } from '../../main/store/runs.ts';
+import { syntheticResult } from './synthetic-result.ts';
 import { sha256Of } from './temp-history.ts';
 
 const exec = promisify(execFile);
@@ -159,6 +161,24 @@ describe('history, export, import and compare through the CLI', () => {
     const n = await cli(newer, ['history']);
     expect(n.code).toBe(1);
     expect(n.stderr).toMatch(/schema version 99, newer than this XLIR Bench knows/);
+  });
+
+  it('deletes runs by id, and deletes none when one of the ids is unknown', async () => {
+    const home = tmp('home-delete');
+    const runs = [syntheticResult({ seed: 1, samples: 50 }), syntheticResult({ seed: 2, samples: 50 })];
+    const history = openHistory({ file: path.join(home, 'history.sqlite') });
+    for (const r of runs) storeResult(history.db, r, 'local');
+    history.close();
+
+    const typo = await cli(home, ['delete', runs[0].id, 'ffffffff']);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(/No run "ffffffff"/);
+    expect(JSON.parse((await cli(home, ['history', '--json'])).stdout)).toHaveLength(2);
+
+    const deleted = await cli(home, ['delete', runs[0].id]);
+    expect(deleted.stdout).toBe(`Deleted run ${runs[0].id}\n`);
+    expect((JSON.parse((await cli(home, ['history', '--json'])).stdout) as RunListing[]).map((r) => r.id)).toEqual([runs[1].id]);
+    expect((await cli(home, ['delete'])).code).toBe(2);
   });
 
   it('refuses a malicious or malformed report with a message and imports nothing', async () => {
