@@ -3,13 +3,18 @@ import type { LiveSummary } from '../../../main/engine/latency/running-summary.t
 import type { ScenarioKind } from '../../../main/engine/latency/scenario.ts';
 import type { RunConfig, RunConfigInput } from '../../../main/engine/run/run-config.ts';
 import type { RunEvent, RunPhase } from '../../../main/engine/run/run-events.ts';
+import type { StoredRun } from '../../../main/store/run-queries.ts';
+import { describeError } from '../api/api-call-error.ts';
 import { eventsAfterSnapshot } from '../lib/event-overlap.ts';
 import { advanceProgress, blocksPerModel, progressFraction, remainingMs, startProgress, type ModelLatencyProgress } from '../lib/latency-progress.ts';
 import { TraceBuffer } from '../lib/trace-buffer.ts';
 import { api, connection } from './connection.ts';
-import { attempt } from './notices.svelte.ts';
+import { attempt, notices } from './notices.svelte.ts';
 
 type LatencyEvent = Extract<RunEvent, { type: 'latency' }>;
+
+/** sessionStorage key of the run this window shows: it survives a reload, as the token does. */
+const LAST_RUN_KEY = 'xlir-live-run';
 
 /** One model's latency phase as it runs. The trace lives outside Svelte's reactivity: charts read it once per frame. */
 export class ModelLive {
@@ -69,7 +74,8 @@ export interface StepProgress {
 /**
  * The run in progress (or the last one this window saw), built from the app's events. A window
  * opened mid-run, or whose event stream broke, fetches the run's events so far (`activeRun`) and
- * replays them. Charts redraw at most once per animation frame, whatever the event rate.
+ * replays them; one reloaded after its run ended shows how that run ended, from the history.
+ * Charts redraw at most once per animation frame, whatever the event rate.
  */
 class LiveRun {
   runId = $state<string | null>(null);
@@ -141,6 +147,7 @@ class LiveRun {
     if (snapshot) this.#replay(snapshot, held);
     else {
       if (snapshot === null && this.status === 'running' && this.runId) await this.#settleFromHistory(this.runId);
+      else if (snapshot === null && !this.runId) await this.#restoreLast();
       for (const event of held) this.#handle(event);
     }
   }
@@ -159,8 +166,30 @@ class LiveRun {
   /** The run ended while the stream was down: the history knows how. */
   async #settleFromHistory(runId: string): Promise<void> {
     const run = await attempt('Fetching the run', () => api().getRun({ ref: runId }));
-    if (!run || this.runId !== runId) return;
+    if (run && this.runId === runId) this.#settle(run);
+  }
+
+  /** Ends as the history has it: a run still `running` there, yet not here, lost its process. */
+  #settle(run: StoredRun): void {
     this.#finish(run.state === 'running' ? 'incomplete' : run.state, run.error);
+  }
+
+  /** Reloaded with no run in progress: the run this window showed last, as the history has it. */
+  async #restoreLast(): Promise<void> {
+    const runId = sessionStorage.getItem(LAST_RUN_KEY);
+    if (!runId) return;
+    let run: StoredRun;
+    try {
+      run = await api().getRun({ ref: runId });
+    } catch (err) {
+      // Deleted since: there is nothing left to point to, and nothing went wrong.
+      if (describeError(err).code === 'RUN_NOT_FOUND') sessionStorage.removeItem(LAST_RUN_KEY);
+      else notices.report('Fetching the last run', err);
+      return;
+    }
+    if (this.runId) return; // a run started meanwhile
+    this.#reset(run.id, run.config, run.startedAt);
+    this.#settle(run);
   }
 
   #handle(event: AppEvent): void {
@@ -197,6 +226,7 @@ class LiveRun {
   }
 
   #reset(runId: string, config: RunConfig, startedAt: string): void {
+    sessionStorage.setItem(LAST_RUN_KEY, runId);
     this.runId = runId;
     this.config = config;
     this.startedAt = startedAt;
