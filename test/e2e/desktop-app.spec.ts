@@ -15,12 +15,12 @@ const shotsDir = path.join(outDir, 'screenshots');
 const runIds: string[] = [];
 let jsonReport = '';
 
-/** Full-page screenshots of the current page in the light and the dark scheme (theme "system"). */
-async function screenshots(page: Page, name: string): Promise<void> {
+/** Full-page screenshots of the current page in the light and the dark scheme (theme "system"), or in those given. */
+async function screenshots(page: Page, name: string, schemes: readonly ('light' | 'dark')[] = ['light', 'dark']): Promise<void> {
   mkdirSync(shotsDir, { recursive: true });
   // From the top: a field focused further down scrolls the page, and the sticky header with it.
   await page.evaluate('window.scrollTo(0, 0)');
-  for (const colorScheme of ['light', 'dark'] as const) {
+  for (const colorScheme of schemes) {
     await page.emulateMedia({ colorScheme });
     await page.screenshot({ path: path.join(shotsDir, `${name}-${colorScheme}.png`), fullPage: true });
   }
@@ -193,6 +193,12 @@ test('exports reports as downloads', async ({ page, served }) => {
   const lines = readFileSync(await csv.path(), 'utf8').trim().split('\n');
   // A header and one row per measured query of each model.
   expect(lines).toHaveLength(1 + 2 * 60);
+
+  // Printed by the system Chromium in the app (main/report/pdf-report.ts).
+  await exportBox.getByLabel('Report format').selectOption('pdf');
+  const [pdf] = await Promise.all([page.waitForEvent('download'), exportBox.getByRole('button', { name: 'Download' }).click()]);
+  expect(pdf.suggestedFilename()).toBe(`xlir-${runIds[0].slice(0, 8)}.pdf`);
+  expect(readFileSync(await pdf.path()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
 });
 
 test('deletes a run after confirmation, and imports it back from its report', async ({ page, served }) => {
@@ -269,6 +275,67 @@ test('adds a model folder by its path, and cancels a run in progress', async ({ 
   await page.getByRole('link', { name: 'See the results' }).click();
   await expect(page.getByRole('heading', { name: new RegExp(`Run ${runId.slice(0, 8)}`) })).toContainText('cancelled');
   await expect(page.getByTestId('trace-chart')).toHaveCount(1);
+});
+
+/** Sets the form for a short latency-only run of the hybrid model alone, on English and German. */
+async function configureLatencyRun(page: Page, scenario: 'Offline' | 'Server'): Promise<void> {
+  await expect(page.getByRole('heading', { name: 'Configure a run' })).toBeVisible();
+  const models = page.getByRole('group', { name: 'Models' });
+  for (const box of await models.locator('input[type=checkbox]:enabled').all()) await box.uncheck();
+  await models.getByRole('checkbox', { name: 'xlir-mini-hybrid' }).check();
+  await page.getByRole('button', { name: 'None', exact: true }).click();
+  await page.getByRole('checkbox', { name: 'en', exact: true }).check();
+  await page.getByRole('checkbox', { name: 'de', exact: true }).check();
+  await page.getByLabel('Max queries').fill('20');
+  await page.getByRole('radio', { name: new RegExp(`^${scenario}`) }).check();
+  await page.getByLabel('Warm-up queries').fill('2');
+  await page.getByLabel('Min queries').fill('30');
+  await page.getByLabel('Min duration (s)').fill('0');
+  await page.getByRole('checkbox', { name: /Retrieval quality/ }).uncheck();
+  await page.getByRole('checkbox', { name: /Lexical floor/ }).uncheck();
+}
+
+/** Starts the run the form holds, waits for its end and opens its results; returns its id. */
+async function runToResults(page: Page): Promise<string> {
+  await page.getByRole('button', { name: 'Start run' }).click();
+  await expect(page).toHaveURL(/#\/live$/);
+  const runId = (await (await waitForEnd(page)).getAttribute('data-run-id'))!;
+  await page.getByRole('link', { name: 'See the results' }).click();
+  await expect(page).toHaveURL(new RegExp(`#/runs/${runId}$`));
+  await expect(page.getByRole('heading', { name: new RegExp(`Run ${runId.slice(0, 8)}`) })).toContainText('completed');
+  return runId;
+}
+
+test('runs the offline and the server scenario from the form; a reload afterwards points to the last run', async ({ page, served }) => {
+  await openApp(page, served.url);
+  await configureLatencyRun(page, 'Offline');
+  await page.getByLabel('Batch sizes').fill('1, 4');
+  await runToResults(page);
+  // Offline: one latency section per batch size, and the rate at each.
+  await expect(page.getByRole('heading', { name: /^Offline, batches of/ })).toHaveText(['Offline, batches of 1', 'Offline, batches of 4']);
+  await expect(page.getByTestId('percentiles')).toHaveCount(2);
+  await expect(page.getByTestId('scenario-notes')).toContainText(/xlir-mini-hybrid: batch 1: [\d.,]+ q\/s, batch 4: [\d.,]+ q\/s\./);
+  await screenshots(page, 'results-offline', ['light']);
+
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Configure' }).click();
+  await configureLatencyRun(page, 'Server');
+  await page.getByLabel('Target QPS').fill('20');
+  const serverRun = await runToResults(page);
+  // Server: the rate offered and completed, whether it kept up, and the time queries queued.
+  await expect(page.getByTestId('scenario-notes')).toContainText(/xlir-mini-hybrid: (kept up|did NOT keep up) offered 20 q\/s, completed [\d.,]+ q\/s, load [\d.]+\./);
+  await expect(page.getByTestId('percentiles').getByRole('row', { name: /queue/ })).toHaveCount(1);
+  await screenshots(page, 'results-server', ['light']);
+
+  // After a reload, the Live page still says how this window's last run ended, and where it is.
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Live' }).click();
+  await page.reload();
+  const status = page.getByTestId('live-run');
+  await expect(status).toHaveAttribute('data-run-id', serverRun);
+  await expect(status).toHaveAttribute('data-status', 'completed');
+  await expect(page.getByTestId('live-last-run')).toContainText(`No run in progress. What run ${serverRun.slice(0, 8)} measured`);
+  await screenshots(page, 'live-after-reload', ['light']);
+  await page.getByTestId('live-last-run').getByRole('link', { name: 'its results page' }).click();
+  await expect(page).toHaveURL(new RegExp(`#/runs/${serverRun}$`));
 });
 
 test('keeps a trace of over 100k points smooth (opt-in: XLIR_E2E_LONG_TRACE=1, about four minutes here)', async ({ page, served }) => {
