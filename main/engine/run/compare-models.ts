@@ -56,6 +56,10 @@ export function compareModels(models: readonly ModelRun[], details: ReadonlyMap<
         ? [`language bias (mean max-min rank, lower is better) ${paired.languageBias.baseline.toFixed(1)} -> ${paired.languageBias.candidate.toFixed(1)} (95% CI of the difference ${paired.languageBias.ciLow.toFixed(1)} to ${paired.languageBias.ciHigh.toFixed(1)})`]
         : []),
     ];
+    if (latency && config.scenario.kind !== 'single-stream') {
+      // Only single-stream alternates the models in blocks (interleaved.ts); here drift between the two measurements counts as a difference.
+      lines.splice(1, 0, `latency note: ${config.scenario.kind} measures one model after the other, so machine drift between the two counts as a difference; single-stream alternates them in blocks`);
+    }
     if (!detailA || !detailB) lines.push('quality: not compared (measured for only one of the two, or for neither)');
     return {
       baseline: baseline.name,
