@@ -39,7 +39,8 @@ const PING_INTERVAL_MS = 15_000;
 
 /**
  * `xlir serve`'s HTTP server: the renderer and the app's API on 127.0.0.1 only, behind the host,
- * origin and token checks of request-guard.ts (protocol: /tmp/brief/protocol.md, "HTTP").
+ * origin and token checks of request-guard.ts. The calls and events are main/contract/app-api.ts's;
+ * the wire format is api-routes.ts's (calls) and event-stream.ts's (events).
  */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const token = options.token ?? randomBytes(32).toString('base64url');
@@ -64,8 +65,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => {
-      if (!res.headersSent) sendJson(res, apiError(err).status, apiError(err).body);
-      else res.destroy();
+      if (res.headersSent) return res.destroy();
+      const { status, body } = apiError(err);
+      sendJson(res, status, body);
     });
   });
   await new Promise<void>((resolve, reject) => {
