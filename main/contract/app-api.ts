@@ -73,7 +73,6 @@ export const ApiInputSchemas = {
 } as const;
 
 export type ApiMethod = keyof typeof ApiInputSchemas;
-export const API_METHODS = Object.keys(ApiInputSchemas) as ApiMethod[];
 export type ApiInput<M extends ApiMethod> = z.input<(typeof ApiInputSchemas)[M]>;
 export type ApiParsedInput<M extends ApiMethod> = z.infer<(typeof ApiInputSchemas)[M]>;
 
@@ -136,11 +135,6 @@ export type XlirApi = {
   /** Subscribes to app events; returns the unsubscribe function. */
   onEvent(listener: (event: AppEvent) => void): () => void;
 };
-
-/** Parses a call's input where it enters the main process or the server. */
-export function parseApiInput<M extends ApiMethod>(method: M, input: unknown): ApiParsedInput<M> {
-  return ApiInputSchemas[method].parse(input ?? {}) as ApiParsedInput<M>;
-}
 
 export function isApiMethod(name: unknown): name is ApiMethod {
   return typeof name === 'string' && Object.hasOwn(ApiInputSchemas, name);
