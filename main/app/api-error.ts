@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ApiErrorBody } from '../contract/app-api.ts';
 import { XlirError } from '../engine/errors.ts';
+import { issueLines } from '../engine/schema-issues.ts';
 
 /** Conflicts with the app's or the history's state: retrying later (or after a cancel) can succeed. */
 const CONFLICT_CODES = new Set(['RUN_IN_PROGRESS', 'HISTORY_LOCKED', 'APP_CLOSED']);
@@ -10,10 +11,7 @@ const SERVER_CODES = new Set(['HISTORY_CORRUPT', 'HISTORY_READONLY', 'HISTORY_FU
 
 /** Where zod's issues name the field at fault, as one line a person can read. */
 export function describeZodIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 8)
-    .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(input)'}: ${i.message}`)
-    .join('; ');
+  return issueLines(error, '(input)').slice(0, 8).join('; ');
 }
 
 function statusOf(code: string): number {

@@ -6,6 +6,7 @@ import { manifestGraphProblems } from './manifest-vs-graph.ts';
 import { MODEL_FOLDER_FILES, modelFilePath, readManifest, requireFile } from './model-folder.ts';
 import { OnnxEncoder } from './onnx-encoder.ts';
 import { loadTokenizer } from './tokenizer.ts';
+import { issueLines } from '../schema-issues.ts';
 
 export const LoadModelOptionsSchema = z
   .object({
@@ -39,7 +40,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
   const { onWarning, ...rest } = options;
   const parsed = LoadModelOptionsSchema.safeParse(rest);
   if (!parsed.success) {
-    const fields = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(options)'}: ${issue.message}`);
+    const fields = issueLines(parsed.error, '(options)');
     throw new XlirError('INVALID_OPTION', `Invalid model loading options: ${fields.join('; ')}`);
   }
   const { executionProviders, variant, ...settings } = parsed.data;

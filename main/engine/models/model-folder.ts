@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { XlirError } from '../errors.ts';
 import { ModelManifestSchema, type ModelManifest } from './manifest.ts';
+import { issueLines } from '../schema-issues.ts';
 
 /** The files of a model folder. `tokenizer_config.json` is optional (pad token, tokenizer flags). */
 export const MODEL_FOLDER_FILES = {
@@ -36,7 +37,7 @@ export async function readManifest(dir: string): Promise<ModelManifest> {
   }
   const parsed = ModelManifestSchema.safeParse(json);
   if (!parsed.success) {
-    const fields = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+    const fields = issueLines(parsed.error, '(top level)').map((line) => `  ${line}`);
     throw new XlirError('MANIFEST_INVALID', `${file} is not a valid model manifest:\n${fields.join('\n')}`);
   }
   return parsed.data;

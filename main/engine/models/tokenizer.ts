@@ -7,6 +7,7 @@ import { XlirError } from '../errors.ts';
 import type { TextKind, TokenizedBatch } from './encoder.ts';
 import type { ModelManifest } from './manifest.ts';
 import { MODEL_FOLDER_FILES } from './model-folder.ts';
+import { issueLines } from '../schema-issues.ts';
 
 // Only what this module reads is checked; the tokenizer library interprets the rest.
 const TokenizerJsonSchema = z.looseObject({
@@ -45,7 +46,7 @@ async function readJson(file: string, required: boolean): Promise<unknown> {
 function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, file: string): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const fields = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+  const fields = issueLines(parsed.error, '(top level)').map((line) => `  ${line}`);
   throw new XlirError('TOKENIZER_INVALID', `${file} is not a tokenizer file this tool reads:\n${fields.join('\n')}`);
 }
 

@@ -12,6 +12,7 @@ import { cachedPeak, type CachedPeak } from '../roofline/peak-cache.ts';
 import { DEFAULT_VARIANT, defaultThreadCounts, SweepConfigSchema, type SweepConfig, type SweepConfigInput } from './sweep-config.ts';
 import { BestSettingsSchema, ConfigurationResultSchema, pickBest, summarizeRounds, SweepSettingsSchema, type ConfigurationResult, type SweepSettings, type SweepWorkload } from './sweep-summary.ts';
 import { syntheticBatch } from './synthetic-batch.ts';
+import { issueLines } from '../schema-issues.ts';
 
 /**
  * CUDA picks kernels (cuBLAS/cuDNN heuristics, workspace allocation) on the first runs of each
@@ -78,7 +79,7 @@ interface Configuration {
 export async function runSweep(input: SweepConfigInput, options: SweepOptions = {}): Promise<SweepResult> {
   const parsed = SweepConfigSchema.safeParse(input);
   if (!parsed.success) {
-    throw new XlirError('INVALID_OPTION', `Invalid sweep: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(sweep)'}: ${i.message}`).join('; ')}`);
+    throw new XlirError('INVALID_OPTION', `Invalid sweep: ${issueLines(parsed.error, '(sweep)').join('; ')}`);
   }
   const config: SweepConfig = parsed.data;
   const startedAt = new Date().toISOString();
