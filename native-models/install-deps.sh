@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian packages native-models needs (torch, numpy, onnx, pytest for /usr/bin/python3).
+# Installs the Debian packages native-models needs (torch, numpy, onnx, sentencepiece, pytest for /usr/bin/python3).
 # Idempotent: does nothing when they are all present; otherwise one `apt-get update`, then install.
 # pip users: `pip install -r native-models/requirements.txt` instead.
 set -euo pipefail
-packages=(python3-torch python3-numpy python3-pytest python3-onnx libopenblas0-pthread)
+packages=(python3-torch python3-numpy python3-pytest python3-onnx python3-sentencepiece libopenblas0-pthread)
 
 missing=()
 for package in "${packages[@]}"; do

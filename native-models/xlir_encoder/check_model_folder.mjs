@@ -5,13 +5,13 @@
 // usage: node check_model_folder.mjs FOLDER [REFERENCE.json]   → prints a JSON summary, exit 1 on mismatch
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Tokenizer } from '@huggingface/tokenizers';
 import * as ort from 'onnxruntime-node';
+import { createHfTokenizer } from '../../main/engine/models/hf-tokenizer/create-hf-tokenizer.ts';
 import { ModelManifestSchema } from '../../main/engine/models/manifest.ts';
 
 const [folder, referencePath] = process.argv.slice(2);
 const manifest = ModelManifestSchema.parse(JSON.parse(readFileSync(path.join(folder, 'manifest.json'), 'utf8')));
-const tokenizer = new Tokenizer(JSON.parse(readFileSync(path.join(folder, 'tokenizer.json'), 'utf8')), {});
+const tokenizer = createHfTokenizer(JSON.parse(readFileSync(path.join(folder, 'tokenizer.json'), 'utf8')), {});
 const session = await ort.InferenceSession.create(path.join(folder, 'model.onnx'));
 const problems = [];
 for (const name of [manifest.inputs.inputIds, manifest.inputs.attentionMask]) {

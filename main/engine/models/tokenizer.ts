@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Tokenizer } from '@huggingface/tokenizers';
 import { z } from 'zod';
 import { XlirError } from '../errors.ts';
 import type { TextKind, TokenizedBatch } from './encoder.ts';
+import { createHfTokenizer, type HfTokenizer } from './hf-tokenizer/create-hf-tokenizer.ts';
 import type { ModelManifest } from './manifest.ts';
 import { MODEL_FOLDER_FILES } from './model-folder.ts';
 import { issueLines } from '../schema-issues.ts';
@@ -54,7 +54,7 @@ function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, file: string): T 
  * How many special tokens the post-processor puts after a single text (`[SEP]`, `</s>`: usually 1),
  * found by encoding a probe with and without special tokens and locating the bare ids inside.
  */
-function countTrailingSpecials(tokenizer: Tokenizer): number {
+function countTrailingSpecials(tokenizer: HfTokenizer): number {
   for (const probe of ['a', 'hello', '1', 'x']) {
     const bare: number[] = tokenizer.encode(probe, { add_special_tokens: false }).ids;
     if (bare.length === 0) continue;
@@ -78,9 +78,9 @@ export async function loadTokenizer(dir: string, manifest: ModelManifest): Promi
   const rawConfig = await readJson(configFile, false);
   const config = rawConfig === undefined ? {} : parseOrThrow(TokenizerConfigSchema, rawConfig, configFile);
 
-  let tokenizer: Tokenizer;
+  let tokenizer: HfTokenizer;
   try {
-    tokenizer = new Tokenizer(json, config);
+    tokenizer = createHfTokenizer(json, config);
   } catch (err) {
     throw new XlirError('TOKENIZER_INVALID', `${file} could not be loaded: ${(err as Error).message}`, { cause: err });
   }
@@ -102,7 +102,8 @@ export async function loadTokenizer(dir: string, manifest: ModelManifest): Promi
 // That needs a little-endian machine (the low word first), which every platform Node runs on is.
 const LITTLE_ENDIAN = os.endianness() === 'LE';
 
-function createTextTokenizer(tokenizer: Tokenizer, manifest: ModelManifest, padId: number, trailing: number): TextTokenizer {
+/** The tokenize stage over a loaded tokenizer (exported for bench/tokenizer-parity.ts, which times two). */
+export function createTextTokenizer(tokenizer: HfTokenizer, manifest: ModelManifest, padId: number, trailing: number): TextTokenizer {
   const { maxLength, prefixes } = manifest;
   const keepHead = maxLength - trailing;
   if (!LITTLE_ENDIAN) throw new Error('XLIR Bench needs a little-endian machine');
