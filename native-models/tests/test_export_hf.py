@@ -1,5 +1,6 @@
 import json
 
+import onnx
 import pytest
 import torch
 
@@ -28,14 +29,21 @@ def test_a_saved_checkpoint_uses_hugging_face_names_and_loads_back_identically(h
         assert torch.equal(load_hf_layout(folder)(ids, torch.ones_like(ids)), model(ids, torch.ones_like(ids)))
 
 
-def test_export_of_a_local_checkpoint_needs_no_transformers(hf_checkpoint, tmp_path):
+def test_export_of_a_training_checkpoint_needs_no_transformers(hf_checkpoint, tmp_path):
+    # What train.train --hf-out writes: config.json, pytorch_model.bin, tokenizer.json; no sentence-transformers files.
     _, folder = hf_checkpoint
     out = tmp_path / "exported"
     export_hf.main(["--model", str(folder), "--out", str(out), "--checkpoint", "hybrid", "--prefixes", "Query: ", "Passage: "])
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["checkpoint"] == "hybrid" and manifest["name"] == "exported" and manifest["dimension"] == 16
-    assert manifest["maxLength"] == 20 and manifest["prefixes"] == {"query": "Query: ", "passage": "Passage: "}
-    assert (out / "model.onnx").stat().st_size > 0 and (out / "tokenizer.json").exists()
+    assert set(manifest) == {"name", "family", "checkpoint", "licence", "provenance"}  # the rest is in the ecosystem's files
+    assert manifest["checkpoint"] == "hybrid" and manifest["name"] == "exported"
+    assert json.loads((out / "config_sentence_transformers.json").read_text())["prompts"] == {"query": "Query: ", "passage": "Passage: "}
+    assert json.loads((out / "sentence_bert_config.json").read_text())["max_seq_length"] == 20  # the model's positions
+    assert json.loads((out / "1_Pooling" / "config.json").read_text())["pooling_mode"] == "mean"
+    graph = onnx.load(str(out / "model.onnx")).graph
+    shapes = {o.name: [d.dim_param or d.dim_value for d in o.type.tensor_type.shape.dim] for o in graph.output}
+    assert shapes == {"token_embeddings": ["batch", "sequence", 16], "sentence_embedding": ["batch", 16]}
+    assert (out / "tokenizer.json").exists() and (out / "config.json").exists()
 
 
 def test_argument_errors_are_reported_before_any_work(tmp_path, capsys):
@@ -45,7 +53,7 @@ def test_argument_errors_are_reported_before_any_work(tmp_path, capsys):
         (["--model", "m", "--out", str(tmp_path / "o")], "--checkpoint"),
         (["--model", "m", "--out", str(tmp_path / "o"), "--checkpoint", "replica"], "invalid choice"),
         (["--model", "m", "--out", str(tmp_path / "full"), "--checkpoint", "baseline"], "not empty"),
-        (["--model", str(tmp_path), "--out", str(tmp_path / "o"), "--checkpoint", "baseline"], "without config.json"),
+        (["--model", str(tmp_path), "--out", str(tmp_path / "o"), "--checkpoint", "baseline"], "without config.json or modules.json"),
         (["--model", "m", "--out", str(tmp_path / "o"), "--checkpoint", "baseline", "--max-length", "1"], "2..8192"),
     ]:
         with pytest.raises(SystemExit):

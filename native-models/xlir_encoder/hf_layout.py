@@ -18,8 +18,11 @@ import torch
 from .architecture import Encoder, EncoderConfig
 
 MODEL_TYPES = {"bert": "absolute", "xlm-roberta": "padding_offset", "roberta": "padding_offset"}
+VIA_TRANSFORMERS = "export it with --via transformers (needs transformers installed)"
+SHARD_INDEXES = ("model.safetensors.index.json", "pytorch_model.bin.index.json")
 WRAPPER_PREFIXES = ("bert.", "roberta.", "model.", "0.auto_model.")
 SAFETENSORS_DTYPES = {"F32": np.float32, "F16": np.float16, "BF16": np.int16, "I64": np.int64}
+TORCH_TO_SAFETENSORS = {torch.float32: "F32", torch.float16: "F16", torch.int64: "I64"}
 
 # Our parameter name → HF's, with {i} the layer index.
 NAMES = {
@@ -50,9 +53,13 @@ def hf_name(ours: str) -> str:
 def config_from_hf(values: dict) -> EncoderConfig:
     model_type = values.get("model_type")
     if model_type not in MODEL_TYPES:
-        raise ValueError(f"model_type {model_type!r} is not {' / '.join(MODEL_TYPES)}: export it with transformers")
-    if values.get("position_embedding_type", "absolute") != "absolute" or values.get("hidden_act", "gelu") != "gelu":
-        raise ValueError("only absolute positions and erf GELU are rebuilt here: export it with transformers")
+        raise ValueError(f"model_type {model_type!r} is not {' / '.join(MODEL_TYPES)}, the architectures rebuilt here: {VIA_TRANSFORMERS}")
+    positions = values.get("position_embedding_type", "absolute")
+    if positions != "absolute":
+        raise ValueError(f"position_embedding_type {positions!r} (only absolute positions are rebuilt here): {VIA_TRANSFORMERS}")
+    activation = values.get("hidden_act", "gelu")
+    if activation != "gelu":
+        raise ValueError(f"hidden_act {activation!r} (only the erf GELU, \"gelu\", is rebuilt here): {VIA_TRANSFORMERS}")
     return EncoderConfig(
         vocab_size=values["vocab_size"],
         hidden_size=values["hidden_size"],
@@ -111,14 +118,38 @@ def read_safetensors(path: Path) -> dict[str, torch.Tensor]:
     return tensors
 
 
+def write_safetensors(tensors: dict[str, torch.Tensor], path: Path) -> Path:
+    """The safetensors layout read_safetensors reads (and Node's Dense loader): header, then data."""
+    header, chunks, offset = {}, [], 0
+    for name, tensor in tensors.items():
+        if tensor.dtype not in TORCH_TO_SAFETENSORS:
+            raise ValueError(f"tensor {name} has dtype {tensor.dtype}, which this writer does not store")
+        data = tensor.detach().cpu().contiguous().numpy().tobytes()
+        header[name] = {"dtype": TORCH_TO_SAFETENSORS[tensor.dtype], "shape": list(tensor.shape), "data_offsets": [offset, offset + len(data)]}
+        chunks.append(data)
+        offset += len(data)
+    encoded = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    encoded += b" " * (-len(encoded) % 8)  # the data starts 8-byte aligned, as the reference writer does
+    Path(path).write_bytes(struct.pack("<Q", len(encoded)) + encoded + b"".join(chunks))
+    return Path(path)
+
+
+def read_state_dict(folder: Path) -> dict[str, torch.Tensor]:
+    """model.safetensors, else pytorch_model.bin, of one folder, as saved."""
+    folder = Path(folder)
+    for index in SHARD_INDEXES:
+        if (folder / index).exists():
+            raise ValueError(f"{folder / index}: the weights are sharded, which this export does not read: {VIA_TRANSFORMERS}")
+    if (folder / "model.safetensors").exists():
+        return read_safetensors(folder / "model.safetensors")
+    if (folder / "pytorch_model.bin").exists():
+        return torch.load(folder / "pytorch_model.bin", map_location="cpu")
+    raise FileNotFoundError(f"{folder} has neither model.safetensors nor pytorch_model.bin")
+
+
 def read_hf_weights(folder: Path) -> dict[str, torch.Tensor]:
     folder = Path(folder)
-    if (folder / "model.safetensors").exists():
-        raw = read_safetensors(folder / "model.safetensors")
-    elif (folder / "pytorch_model.bin").exists():
-        raw = torch.load(folder / "pytorch_model.bin", map_location="cpu")
-    else:
-        raise FileNotFoundError(f"{folder} has neither model.safetensors nor pytorch_model.bin (sharded checkpoints: export with transformers)")
+    raw = read_state_dict(folder)
     weights = {}
     for name, tensor in raw.items():
         for prefix in WRAPPER_PREFIXES:
