@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -43,6 +44,17 @@ class Pair:
     @property
     def monolingual(self) -> bool:
         return self.query_language == self.passage_language
+
+
+def tokenizer_training_args(description: str, out_help: str) -> argparse.Namespace:
+    """The command line of a tokenizer trained on this module's corpus: --vocab-size, --out, --data-dir."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--vocab-size", type=int, default=8000)
+    parser.add_argument("--out", type=Path, required=True, help=out_help)
+    parser.add_argument("--data-dir", type=Path, default=None, help="shared data folder (default: $XLIR_DATA_DIR or ../shared/data)")
+    args = parser.parse_args()
+    args.data_dir = args.data_dir or default_data_dir()
+    return args
 
 
 def default_data_dir() -> Path:

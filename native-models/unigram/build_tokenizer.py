@@ -9,13 +9,12 @@ a Unigram model) and `tokenizer.json`.
 
 from __future__ import annotations
 
-import argparse
 import io
 from pathlib import Path
 
 import sentencepiece as spm
 
-from train.data import corpus_texts, default_data_dir
+from train.data import corpus_texts, tokenizer_training_args
 
 from .convert import write_tokenizer_json
 
@@ -42,12 +41,8 @@ def build_tokenizer(data_dir: Path, vocab_size: int, out_dir: Path) -> Path:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--vocab-size", type=int, default=8000)
-    parser.add_argument("--out", type=Path, required=True, help="folder for sentencepiece.bpe.model and tokenizer.json")
-    parser.add_argument("--data-dir", type=Path, default=None, help="shared data folder (default: $XLIR_DATA_DIR or ../shared/data)")
-    args = parser.parse_args()
-    path = build_tokenizer(args.data_dir or default_data_dir(), args.vocab_size, args.out)
+    args = tokenizer_training_args(__doc__, "folder for sentencepiece.bpe.model and tokenizer.json")
+    path = build_tokenizer(args.data_dir, args.vocab_size, args.out)
     print(f"{path}: {args.vocab_size} pieces")
 
 

@@ -5,10 +5,9 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
-from train.data import corpus_texts, default_data_dir
+from train.data import corpus_texts, tokenizer_training_args
 from xlir_encoder.tokenizer_json import write_tokenizer_json
 
 from .train_vocab import train_wordpiece_vocab
@@ -21,12 +20,8 @@ def build_tokenizer(data_dir: Path, vocab_size: int, out: Path) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--vocab-size", type=int, default=8000)
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--data-dir", type=Path, default=None, help="shared data folder (default: $XLIR_DATA_DIR or ../shared/data)")
-    args = parser.parse_args()
-    vocab = build_tokenizer(args.data_dir or default_data_dir(), args.vocab_size, args.out)
+    args = tokenizer_training_args(__doc__, "tokenizer.json to write")
+    vocab = build_tokenizer(args.data_dir, args.vocab_size, args.out)
     print(f"{args.out}: {len(vocab)} tokens")
 
 
