@@ -17,7 +17,6 @@ import { formatTable } from '../main/cli/terminal.ts';
 import { createSystemClock } from '../main/engine/latency/clock.ts';
 import { percentileOfSorted, sortedCopy } from '../main/engine/latency/percentiles.ts';
 import { loadModel } from '../main/engine/models/load-model.ts';
-import { modelFilePath } from '../main/engine/models/model-folder.ts';
 import { resolveModelArgument, userModelsDir } from '../main/engine/models/model-locations.ts';
 import { ModelFlops } from '../main/engine/roofline/flop-count.ts';
 import { measurePrecisionPeak, measureWeightStream } from '../main/engine/roofline/matmul-peak.ts';
@@ -51,7 +50,7 @@ const perRound = Number(values['per-round']);
 
 if (values.ep !== 'cpu' && values.ep !== 'cuda') throw new Error(`--ep takes cpu or cuda, got ${values.ep}`);
 const encoder = await loadModel(modelDir, { intraOpThreads: threads, executionProviders: [values.ep] });
-const flops = (await ModelFlops.fromFile(modelFilePath(modelDir, encoder.manifest))).count(batchSize, tokens);
+const flops = (await ModelFlops.fromFile(encoder.graph.file)).count(batchSize, tokens);
 const batch = syntheticBatch(encoder, batchSize, tokens);
 const clock = createSystemClock();
 const median = (values: number[]) => percentileOfSorted(sortedCopy(values), 50);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { AppModelListing, ModelSource } from '../contract/app-api.ts';
 import { XlirError } from '../engine/errors.ts';
 import { listModels } from '../engine/models/discover.ts';
-import { MODEL_FOLDER_FILES } from '../engine/models/model-folder.ts';
+import { looksLikeModelFolder } from '../engine/models/model-folder.ts';
 import { bundledModelsDir, resolveModelArgument, userModelsDir } from '../engine/models/model-locations.ts';
 
 /** The folders the app looks in, in `xlir models`' order: bundled, the replica folder, then the user's. */
@@ -29,9 +29,9 @@ export async function listAppModels(userFolders: readonly string[], env: NodeJS.
 /** A folder the user wants to add: it must be, or hold, at least one usable model folder. */
 export async function checkModelFolder(folder: string): Promise<string> {
   const dir = path.resolve(folder);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new XlirError('MODEL_FOLDER_NOT_FOUND', `${dir} is not a folder: choose the folder of a model (manifest.json, model.onnx, tokenizer.json) or one that holds model folders.`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new XlirError('MODEL_FOLDER_NOT_FOUND', `${dir} is not a folder: choose the folder of a model (model.onnx or onnx/model.onnx with tokenizer.json: an Optimum, transformers.js or sentence-transformers export, or an XLIR Bench model folder) or one that holds model folders.`);
   const found = await listModels([dir]);
-  if (found.length === 0) throw new XlirError('MODEL_FOLDER_EMPTY', `${dir} holds no model: a model folder has manifest.json, model.onnx and tokenizer.json (or the folder holds such folders).`);
+  if (found.length === 0) throw new XlirError('MODEL_FOLDER_EMPTY', `${dir} holds no model: a model folder has model.onnx or onnx/model.onnx and tokenizer.json (or the folder holds such folders).`);
   if (!found.some((m) => m.ok)) throw new XlirError('MODEL_FOLDER_BROKEN', `${dir} holds no usable model: ${found.map((m) => (m.ok ? '' : `${m.dir}: ${m.error}`)).join('; ')}`);
   return dir;
 }
@@ -41,7 +41,7 @@ export function resolveRunModels(models: readonly string[], userFolders: readonl
   const searchDirs = modelFolders(userFolders, env).map((f) => f.dir);
   return models.map((value) => {
     const dir = resolveModelArgument(value, searchDirs);
-    if (!dir || !existsSync(path.join(dir, MODEL_FOLDER_FILES.manifest))) throw new XlirError('MODEL_NOT_FOUND', `Model "${value}": no such model folder, and no model of that name in ${searchDirs.join(', ')}. Choose one from the model list, or add its folder.`);
+    if (!dir || !looksLikeModelFolder(dir)) throw new XlirError('MODEL_NOT_FOUND', `Model "${value}": no such model folder, and no model of that name in ${searchDirs.join(', ')}. Choose one from the model list, or add its folder.`);
     return dir;
   });
 }

@@ -1,6 +1,7 @@
 import type { ActiveRun, AppEvent } from '../contract/app-api.ts';
 import { XlirError } from '../engine/errors.ts';
 import { startBenchmark, type BenchmarkJob } from '../engine/run/benchmark-job.ts';
+import { planRunModels } from '../engine/run/run-models.ts';
 import type { RunConfig } from '../engine/run/run-config.ts';
 import type { RunEvent } from '../engine/run/run-events.ts';
 import { startHistoryRecording, type HistoryRecording } from '../store/history-access.ts';
@@ -71,6 +72,8 @@ export function createRunSession(options: { historyFile: string }): RunSession {
 
   async function begin(config: RunConfig): Promise<Current> {
     let run: Current | undefined;
+    // A folder that is not a model fails before the run is recorded: the history keeps only real runs.
+    await planRunModels(config);
     // A history that fails mid-run says so in the run's own warnings, where the window shows them.
     const recording = await startHistoryRecording(config, (message) => run && publish(run, { type: 'warning', message }), { file: options.historyFile });
     let job: BenchmarkJob;

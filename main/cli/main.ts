@@ -6,6 +6,7 @@ import { runDoctorCommand } from './commands/doctor.ts';
 import { runExportCommand } from './commands/export.ts';
 import { runHistoryCommand } from './commands/history.ts';
 import { runImportCommand } from './commands/import.ts';
+import { runInspectCommand } from './commands/inspect.ts';
 import { runMachinesCommand } from './commands/machines.ts';
 import { runModelsCommand } from './commands/models.ts';
 import { runRunCommand } from './commands/run.ts';
@@ -17,6 +18,7 @@ import { CliUsageError, HELP } from './usage.ts';
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   run: runRunCommand,
   models: runModelsCommand,
+  inspect: runInspectCommand,
   datasets: runDatasetsCommand,
   doctor: runDoctorCommand,
   sweep: runSweepCommand,

@@ -1,6 +1,7 @@
 import type { LatencySummary } from '../engine/latency/summary.ts';
 import type { QualityResult } from '../engine/metrics/quality-result.ts';
 import type { ModelRun, RunResult } from '../engine/run/run-result.ts';
+import { precisionRows } from '../report/precision-rows.ts';
 import { formatTable } from './terminal.ts';
 
 const ms = (v: number) => v.toFixed(v < 10 ? 3 : 1);
@@ -59,7 +60,10 @@ function qualitySection(models: ModelRun[], lexicalFloor: QualityResult | null):
     ...(lexicalFloor ? [{ name: 'TF-IDF floor', quality: lexicalFloor }] : []),
     ...models.flatMap((m) => (m.quality ? [{ name: m.name, quality: m.quality }] : [])),
   ];
-  const notes = models.filter((m) => !m.quality && m.qualityNote).map((m) => `${m.name}: ${m.qualityNote}`);
+  const notes = [
+    ...models.filter((m) => !m.quality && m.qualityNote).map((m) => `${m.name}: ${m.qualityNote}`),
+    ...models.filter((m) => m.candidateContext === 'paragraph').map((m) => `${m.name}: candidates encoded with their paragraph as context`),
+  ];
   if (columns.length === 0) return notes.join('\n');
   const q = columns.map((c) => c.quality);
   const row = (label: string, get: (i: number) => string) => [label, ...q.map((_, i) => get(i))];
@@ -86,6 +90,11 @@ export function printRunSummary(result: RunResult, out: NodeJS.WritableStream): 
     qualitySection(result.models, result.lexicalFloor),
     ...result.models.flatMap((m) => ['', latencySection(m), ...(m.roofline ? [rooflineSection(m)] : [])]),
     ...result.comparisons.flatMap((c) => ['', `${c.candidate} vs ${c.baseline}`, c.summary]),
+    ...(result.pairingNotes ?? []).map((note) => `pairing: ${note}`),
+    ...(result.precision ?? []).flatMap((table) => {
+      const t = precisionRows(table);
+      return ['', `${t.title}. ${t.note}`, formatTable(t.header, t.rows)];
+    }),
   ];
   for (const w of result.warnings) parts.push(`warning: ${w}`);
   out.write(`${parts.join('\n')}\n`);

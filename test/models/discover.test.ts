@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hashModelFile, listModels } from '../../main/engine/models/discover.ts';
+import { listModels, scanModelFolders } from '../../main/engine/models/discover.ts';
+import { sha256File } from '../../main/engine/models/file-hash.ts';
 import { copyTinyEncoder, removeTinyEncoderCopies, TINY_ENCODER } from './tiny-encoder-copy.ts';
 
 const roots: string[] = [];
@@ -16,7 +17,7 @@ function modelsRoot(): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'xlir-models-'));
   roots.push(root);
   fs.cpSync(copyTinyEncoder(), path.join(root, 'good'), { recursive: true });
-  fs.cpSync(copyTinyEncoder((m) => ({ ...m, pooling: 'max' })), path.join(root, 'bad-manifest'), { recursive: true });
+  fs.cpSync(copyTinyEncoder((m) => ({ ...m, pooling: 'sum' })), path.join(root, 'bad-manifest'), { recursive: true });
   const noOnnx = path.join(root, 'no-onnx');
   fs.cpSync(copyTinyEncoder(), noOnnx, { recursive: true });
   fs.rmSync(path.join(noOnnx, 'model.onnx'));
@@ -33,10 +34,16 @@ describe('listModels', () => {
     const [badManifest, good, noOnnx] = listing;
     expect(good).toEqual({
       dir: path.join(root, 'good'), ok: true, name: 'xlir-tiny-test', family: 'xlir-tiny-test', checkpoint: 'baseline',
-      dimension: 32, maxLength: 64, bytes: fs.statSync(path.join(TINY_ENCODER, 'model.onnx')).size, variants: [],
+      dimension: 32, maxLength: 64, bytes: fs.statSync(path.join(TINY_ENCODER, 'model.onnx')).size, variants: [], layout: 'xlir',
     });
     expect(badManifest).toMatchObject({ ok: false, error: expect.stringContaining('pooling') });
-    expect(noOnnx).toMatchObject({ ok: false, error: expect.stringContaining('model.onnx not found') });
+    expect(noOnnx).toMatchObject({ ok: false, error: expect.stringContaining('holds no ONNX graph') });
+  });
+
+  it('says why a subfolder is not listed', async () => {
+    const root = modelsRoot();
+    const { skipped } = await scanModelFolders([root]);
+    expect(skipped).toEqual([{ dir: path.join(root, 'not-a-model'), reason: expect.stringContaining('no manifest.json, model.onnx, onnx/model.onnx') }]);
   });
 
   it('accepts a model folder itself as a dir to list', async () => {
@@ -45,12 +52,11 @@ describe('listModels', () => {
   });
 });
 
-describe('hashModelFile', () => {
-  it("is the sha256 of model.onnx, and is recomputed when the file changes", async () => {
-    const dir = copyTinyEncoder();
-    const file = path.join(dir, 'model.onnx');
-    expect(await hashModelFile(dir)).toBe(createHash('sha256').update(fs.readFileSync(file)).digest('hex'));
+describe('sha256File', () => {
+  it('is the sha256 of the file, and is recomputed when the file changes', async () => {
+    const file = path.join(copyTinyEncoder(), 'model.onnx');
+    expect(await sha256File(file)).toBe(createHash('sha256').update(fs.readFileSync(file)).digest('hex'));
     fs.appendFileSync(file, 'changed');
-    expect(await hashModelFile(dir)).toBe(createHash('sha256').update(fs.readFileSync(file)).digest('hex'));
+    expect(await sha256File(file)).toBe(createHash('sha256').update(fs.readFileSync(file)).digest('hex'));
   });
 });

@@ -175,18 +175,29 @@ describe('loadModel reports broken model folders clearly', () => {
   });
 
   it('a manifest field of the wrong kind → MANIFEST_INVALID naming the field', async () => {
-    const error = await loadError(copyTinyEncoder((m) => ({ ...m, pooling: 'max', maxLength: 'long' })));
+    const error = await loadError(copyTinyEncoder((m) => ({ ...m, pooling: 'sum', maxLength: 'long' })));
     expect(error.code).toBe('MANIFEST_INVALID');
     expect(error.message).toMatch(/pooling:/);
     expect(error.message).toMatch(/maxLength:/);
   });
 
-  it('a folder without manifest.json → MANIFEST_INVALID that says what a model folder holds', async () => {
+  it('a folder without manifest.json, graph or tokenizer says what a model folder holds', async () => {
     const dir = copyTinyEncoder();
-    fs.rmSync(path.join(dir, 'manifest.json'));
+    for (const file of ['manifest.json', 'model.onnx', 'tokenizer.json']) fs.rmSync(path.join(dir, file));
     const error = await loadError(dir);
-    expect(error.code).toBe('MANIFEST_INVALID');
-    expect(error.message).toContain('manifest.json, model.onnx and tokenizer.json');
+    expect(error.code).toBe('MODEL_FILE_MISSING');
+    expect(error.message).toContain('holds no ONNX graph');
+    expect(error.message).toContain('onnx/model.onnx');
+    expect(error.message).toContain('tokenizer.json not found');
+  });
+
+  it('a folder of PyTorch weights is told how to export them', async () => {
+    const dir = copyTinyEncoder();
+    fs.rmSync(path.join(dir, 'model.onnx'));
+    fs.writeFileSync(path.join(dir, 'pytorch_model.bin'), 'weights');
+    const error = await loadError(dir);
+    expect(error.message).toContain('PyTorch checkpoint (pytorch_model.bin)');
+    expect(error.message).toContain('export.export_hf');
   });
 });
 
@@ -201,9 +212,10 @@ describe('loadModel options', () => {
     const encoder = await loadModel(dir, { variant: 'copy' });
     expect((await encoder.run(encoder.tokenize(['Hello world'], 'query'))).length).toBe(32);
     await encoder.dispose();
-    const error = await loadError(dir, { variant: 'int8' });
+    const error = await loadError(dir, { variant: 'q4' });
     expect(error.code).toBe('VARIANT_UNKNOWN');
     expect(error.message).toContain('copy');
+    expect(error.message).toContain('int8 and fp16');
   });
 
   it('refuses a variant path that leaves the model folder', async () => {

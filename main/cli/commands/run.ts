@@ -4,6 +4,7 @@ import { XlirError } from '../../engine/errors.ts';
 import { modelSearchDirs, resolveModelArgument, bundledModelsDir } from '../../engine/models/model-locations.ts';
 import { listModels } from '../../engine/models/discover.ts';
 import { startBenchmark } from '../../engine/run/benchmark-job.ts';
+import { planRunModels } from '../../engine/run/run-models.ts';
 import { RunConfigSchema, type RunConfigInput } from '../../engine/run/run-config.ts';
 import type { RunResult } from '../../engine/run/run-result.ts';
 import { startHistoryRecording } from '../../store/history-access.ts';
@@ -38,14 +39,17 @@ const RUN_FLAGS = {
   'save-embeddings': { type: 'string' },
   json: { type: 'string' },
   history: { type: 'boolean' },
+  variant: { type: 'string', multiple: true },
+  pair: { type: 'string', multiple: true },
+  'candidate-context': { type: 'string' },
 } as const;
 
 /** The bundled baseline/hybrid pair, baseline first: the default when no --model is given. */
 async function bundledPair(): Promise<string[]> {
   const models = (await listModels([bundledModelsDir()])).filter((m) => m.ok);
-  const order = { baseline: 0, hybrid: 1, replica: 2 } as const;
+  const order = { baseline: 0, hybrid: 1, other: 2, replica: 3 } as const;
   const dirs = models.sort((a, b) => order[a.checkpoint] - order[b.checkpoint]).map((m) => m.dir);
-  if (dirs.length === 0) throw new XlirError('MODEL_NOT_FOUND', `No bundled models in ${bundledModelsDir()}: pass --model DIR (a folder with manifest.json, model.onnx, tokenizer.json).`);
+  if (dirs.length === 0) throw new XlirError('MODEL_NOT_FOUND', `No bundled models in ${bundledModelsDir()}: pass --model DIR (a model folder: see xlir inspect DIR).`);
   return dirs;
 }
 
@@ -57,6 +61,13 @@ async function resolveModels(values: string[] | undefined): Promise<string[]> {
     if (!dir) throw new XlirError('MODEL_NOT_FOUND', `--model ${value}: no such model folder, and no model of that name in ${searchDirs.join(', ')} (see "xlir models").`);
     return dir;
   });
+}
+
+/** `--pair BASELINE:HYBRID`, split at the first colon that does not start a Windows path (`C:\\`). */
+function parsePair(value: string): { baseline: string; candidate: string } {
+  const at = value.search(/:(?![\\/])/);
+  if (at <= 0 || at === value.length - 1) throw new CliUsageError(`--pair takes BASELINE:HYBRID (model names or folders), got "${value}"`);
+  return { baseline: value.slice(0, at), candidate: value.slice(at + 1) };
 }
 
 /** Flags → run configuration; the engine's schema then validates ranges and combinations. */
@@ -100,6 +111,9 @@ export async function buildRunConfig(args: string[]): Promise<{ config: RunConfi
     ...(f.bootstrap !== undefined && { bootstrapResamples: parseNumber('bootstrap', f.bootstrap) }),
     ...(f['save-embeddings'] !== undefined && { saveEmbeddingsDir: path.resolve(f['save-embeddings']) }),
     ...(f.seed !== undefined && { seed: parseNumber('seed', f.seed) }),
+    ...(f.variant !== undefined && { variants: f.variant.flatMap((v) => parseList(v) ?? []) }),
+    ...(f.pair !== undefined && { pairs: f.pair.map(parsePair) }),
+    ...(f['candidate-context'] !== undefined && { candidateContext: f['candidate-context'] }),
   } as RunConfigInput;
   return { config, history: f.history !== false, ...(f.json !== undefined && { jsonOut: path.resolve(f.json) }) };
 }
@@ -109,6 +123,8 @@ export async function runRunCommand(args: string[]): Promise<number> {
   const bar = createProgressBar();
   // Every run is kept unless --no-history; an invalid configuration is left to startBenchmark's message.
   const parsed = RunConfigSchema.safeParse(config);
+  // A folder that is not a model (or an unknown variant or pair) fails here and leaves no run in the history.
+  if (parsed.success) await planRunModels(parsed.data);
   const recording = history && parsed.success ? await startHistoryRecording(parsed.data, (message) => bar.log(`warning: ${message}`)) : undefined;
   let job: ReturnType<typeof startBenchmark>;
   try {

@@ -17,7 +17,7 @@ const Text = z.string().trim().min(1, 'must not be empty');
 const Lang = z.string().regex(/^\S+$/, 'must be a language code without spaces, e.g. "en"');
 
 const QueryLine = z.object({ id: Id, lang: Lang, text: Text, group: Id.optional() });
-const CandidateLine = z.object({ id: Id, lang: Lang, text: Text });
+const CandidateLine = z.object({ id: Id, lang: Lang, text: Text, context: Text.optional() });
 const QrelLine = z.object({
   query: Id,
   candidate: Id,
@@ -103,7 +103,7 @@ export async function loadCustomDataset(dir: string): Promise<RetrievalDataset> 
     group: value.group ?? value.id,
     relevant: relevant.get(value.id)!,
   }));
-  const candidates: Candidate[] = [...candidateRows.values()].map(({ value }) => value);
+  const candidates: Candidate[] = [...candidateRows.values()].map(({ value: { context, ...rest } }) => (context === undefined ? rest : { ...rest, context }));
   const languages = [...new Set([...queries, ...candidates].map((x) => x.lang))].sort();
   return {
     name: path.basename(folder),

@@ -97,7 +97,8 @@ export function parseLareqaFile(text: string, file: string, lang: string): Lareq
         const sentence = paragraph.context.slice(offsets.toUtf16(start), offsets.toUtf16(end)).trim();
         if (sentence === '') fail([...at, 'sentence_breaks', s], `[${start}, ${end}) holds only whitespace.`);
         const id = `${lang}_${paragraphIndex}_${s}`;
-        candidates.push({ id, lang, text: sentence });
+        // The paragraph as the file has it: LAReQA's reference encodes (sentence, context) pairs from it.
+        candidates.push({ id, lang, text: sentence, context: paragraph.context });
         return id;
       });
       paragraph.qas.forEach((qa, q) => {

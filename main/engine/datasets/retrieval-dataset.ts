@@ -6,6 +6,8 @@ export interface Candidate {
   id: string;
   lang: string;
   text: string;
+  /** The paragraph the sentence comes from (XQuAD-R, MLQA-R), for models that encode a candidate with its context. */
+  context?: string;
 }
 
 /** One question in one language. */

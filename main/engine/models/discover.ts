@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelManifest } from './manifest.ts';
-import { MODEL_FOLDER_FILES, modelFilePath, readManifest, requireFile } from './model-folder.ts';
+import { looksLikeModelFolder, openModelFolder, type FolderLayout } from './model-folder.ts';
+import { folderVariants } from './variant-file.ts';
 
 /** One folder found by `listModels`: what `xlir models` prints, or why the folder is broken. */
 export type ModelListing =
@@ -13,38 +13,58 @@ export type ModelListing =
       name: string;
       family: string;
       checkpoint: ModelManifest['checkpoint'];
-      dimension: number;
+      /** Null when only the graph states it (it is read when the model loads). */
+      dimension: number | null;
       maxLength: number;
-      /** Size of model.onnx. */
+      /** Size of the graph file. */
       bytes: number;
+      /** The folder's own variant files (XLIR Bench can derive int8 and fp16 besides). */
       variants: string[];
+      /** Whose layout the folder follows; absent in listings made before it was recorded. */
+      layout?: FolderLayout;
     }
   | { dir: string; ok: false; error: string };
 
+/** A subfolder that holds nothing of a model, and so is not listed. */
+export interface SkippedFolder {
+  dir: string;
+  reason: string;
+}
+
 async function describeFolder(dir: string): Promise<ModelListing> {
   try {
-    const manifest = await readManifest(dir);
-    const modelFile = modelFilePath(dir, manifest);
-    requireFile(modelFile, 'the ONNX graph model.onnx');
-    requireFile(path.join(dir, MODEL_FOLDER_FILES.tokenizer), 'tokenizer.json');
-    const { size } = await stat(modelFile);
-    const { name, family, checkpoint, dimension, maxLength } = manifest;
-    return { dir, ok: true, name, family, checkpoint, dimension, maxLength, bytes: size, variants: Object.keys(manifest.variants ?? {}) };
+    const folder = await openModelFolder(dir);
+    const { size } = await stat(folder.graphFile);
+    const k = folder.known;
+    return {
+      dir,
+      ok: true,
+      name: k.name!.value,
+      family: k.family!.value,
+      checkpoint: k.checkpoint!.value,
+      dimension: k.dimension?.value ?? folder.modules?.dense.at(-1)?.outFeatures ?? folder.configHiddenSize ?? null,
+      maxLength: k.maxLength!.value,
+      bytes: size,
+      variants: Object.keys(folderVariants(folder)),
+      layout: folder.layout,
+    };
   } catch (err) {
     return { dir, ok: false, error: (err as Error).message };
   }
 }
 
 /**
- * The model folders in `dirs`: each subfolder holding a manifest.json, or a dir that is itself
- * one. A broken folder is listed with its error rather than failing the listing; a dir that
- * does not exist is skipped (the default search folders need not exist). Nothing is hashed here:
- * model files can be a gigabyte, so `hashModelFile` is a separate, cached step.
+ * The model folders in `dirs`, each a dir that is itself a model folder or a folder of them: any
+ * subfolder holding a manifest, a graph, a config or a tokenizer is listed — working, or with the
+ * error that keeps it from loading. Other subfolders are skipped, with the reason. A dir that does
+ * not exist is skipped silently (the default search folders need not exist). Nothing is hashed here:
+ * model files can be a gigabyte.
  */
-export async function listModels(dirs: readonly string[]): Promise<ModelListing[]> {
+export async function scanModelFolders(dirs: readonly string[]): Promise<{ models: ModelListing[]; skipped: SkippedFolder[] }> {
   const folders: string[] = [];
+  const skipped: SkippedFolder[] = [];
   for (const dir of dirs) {
-    if (existsSync(path.join(dir, MODEL_FOLDER_FILES.manifest))) {
+    if (looksLikeModelFolder(dir)) {
       folders.push(dir);
       continue;
     }
@@ -55,27 +75,16 @@ export async function listModels(dirs: readonly string[]): Promise<ModelListing[
       continue;
     }
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (!entry.isDirectory()) continue;
       const folder = path.join(dir, entry.name);
-      if (entry.isDirectory() && existsSync(path.join(folder, MODEL_FOLDER_FILES.manifest))) folders.push(folder);
+      if (looksLikeModelFolder(folder)) folders.push(folder);
+      else skipped.push({ dir: folder, reason: 'no manifest.json, model.onnx, onnx/model.onnx, config.json, modules.json or tokenizer.json' });
     }
   }
-  return Promise.all(folders.map(describeFolder));
+  return { models: await Promise.all(folders.map(describeFolder)), skipped };
 }
 
-// Keyed by path, size and modification time: a file rewritten in place is hashed again.
-const hashCache = new Map<string, string>();
-
-/** sha256 (hex) of a model folder's ONNX file (`model.onnx`, or a variant's), streamed and cached. */
-export async function hashModelFile(dir: string, variant?: string): Promise<string> {
-  const file = modelFilePath(dir, await readManifest(dir), variant);
-  requireFile(file, variant === undefined ? 'the ONNX graph model.onnx' : `the file of variant "${variant}"`);
-  const { size, mtimeMs } = await stat(file);
-  const key = `${path.resolve(file)}\0${size}\0${mtimeMs}`;
-  const cached = hashCache.get(key);
-  if (cached !== undefined) return cached;
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  const digest = hash.digest('hex');
-  hashCache.set(key, digest);
-  return digest;
+/** The model folders in `dirs` (see `scanModelFolders`), without the skipped ones. */
+export async function listModels(dirs: readonly string[]): Promise<ModelListing[]> {
+  return (await scanModelFolders(dirs.filter((dir) => existsSync(dir)))).models;
 }

@@ -1,4 +1,4 @@
-import type { Encoder, TextKind } from './encoder.ts';
+import type { Encoder, EncoderText, TextKind } from './encoder.ts';
 
 /**
  * Encodes many texts (a candidate pool) in batches: `texts.length × dimension` floats, row i for
@@ -7,7 +7,7 @@ import type { Encoder, TextKind } from './encoder.ts';
  */
 export async function encodeTexts(
   encoder: Encoder,
-  texts: readonly string[],
+  texts: readonly EncoderText[],
   kind: TextKind,
   batchSize: number,
   onProgress?: (done: number, total: number) => void,
@@ -19,7 +19,8 @@ export async function encodeTexts(
   const total = texts.length;
   const out = new Float32Array(total * dim);
   // Character length stands in for token length: tokenizing twice would cost more than it saves.
-  const order = Array.from({ length: total }, (_, i) => i).sort((a, b) => texts[b].length - texts[a].length || a - b);
+  const chars = texts.map((t) => (typeof t === 'string' ? t.length : t.text.length + t.context.length));
+  const order = Array.from({ length: total }, (_, i) => i).sort((a, b) => chars[b] - chars[a] || a - b);
   for (let start = 0; start < total; start += batchSize) {
     signal?.throwIfAborted();
     const indices = order.slice(start, start + batchSize);

@@ -2,10 +2,13 @@ import path from 'node:path';
 import { z } from 'zod';
 import { XlirError } from '../errors.ts';
 import { createSession, ExecutionProviderSchema } from './execution-providers.ts';
+import { loadDenseLayers } from './dense-layers.ts';
+import { completeManifest } from './graph-inference.ts';
 import { manifestGraphProblems } from './manifest-vs-graph.ts';
-import { MODEL_FOLDER_FILES, modelFilePath, readManifest, requireFile } from './model-folder.ts';
+import { MODEL_FOLDER_FILES, openModelFolder } from './model-folder.ts';
 import { OnnxEncoder } from './onnx-encoder.ts';
 import { loadTokenizer } from './tokenizer.ts';
+import { graphFileFor } from './variant-file.ts';
 import { issueLines } from '../schema-issues.ts';
 
 export const LoadModelOptionsSchema = z
@@ -21,7 +24,7 @@ export const LoadModelOptionsSchema = z
     /** Threads across independent operators. */
     interOpThreads: z.number().int().positive().optional(),
     graphOptimizationLevel: z.enum(['disabled', 'basic', 'extended', 'all']).optional(),
-    /** A key of the manifest's `variants` (e.g. `int8`); `model.onnx` when absent. */
+    /** A variant of the folder (`quantized`, `fp16` …) or one XLIR Bench derives (`int8`, `fp16`); the graph itself when absent. */
     variant: z.string().min(1).optional(),
   })
   .strict();
@@ -32,9 +35,11 @@ export type LoadModelOptions = z.input<typeof LoadModelOptionsSchema> & {
 };
 
 /**
- * Turns a model folder (manifest.json, model.onnx, tokenizer.json) into an encoder. Cheap checks
- * come first (manifest, files, tokenizer), then the session, then the manifest against the graph,
- * so a broken folder fails with an error naming the file and what is wrong before anything runs.
+ * Turns a model folder into an encoder: XLIR Bench's own (manifest.json, model.onnx,
+ * tokenizer.json), or an Optimum, transformers.js or sentence-transformers export, whose settings
+ * are inferred from its files (`model-folder.ts`) and then from the graph (`graph-inference.ts`).
+ * Cheap checks come first (the folder's files), then the session, then the settings against the
+ * graph, so a broken folder fails with an error naming the file and what is wrong before anything runs.
  */
 export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<OnnxEncoder> {
   const { onWarning, ...rest } = options;
@@ -45,20 +50,21 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
   }
   const { executionProviders, variant, ...settings } = parsed.data;
 
-  const manifest = await readManifest(dir);
-  const modelFile = modelFilePath(dir, manifest, variant);
-  requireFile(modelFile, variant === undefined ? 'the ONNX graph model.onnx' : `the file of variant "${variant}"`);
-  requireFile(path.join(dir, MODEL_FOLDER_FILES.tokenizer), 'tokenizer.json');
-  const tokenizer = await loadTokenizer(dir, manifest);
-
-  const { session, provider, fallbackReason } = await createSession(modelFile, executionProviders, settings, onWarning);
-  const problems = manifestGraphProblems(manifest, session);
-  if (problems.length > 0) {
+  const folder = await openModelFolder(dir);
+  const graph = await graphFileFor(folder, variant);
+  const { session, provider, fallbackReason } = await createSession(graph.file, executionProviders, settings, onWarning);
+  try {
+    const { manifest, sources, notes } = completeManifest(folder, session);
+    const problems = manifestGraphProblems(manifest, session);
+    if (problems.length > 0) {
+      const settingsFrom = folder.manifestFile ? path.join(dir, MODEL_FOLDER_FILES.manifest) : `The settings inferred from ${dir}`;
+      throw new XlirError('MANIFEST_MISMATCH', `${settingsFrom} does not match ${graph.file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    }
+    const dense = manifest.dense ? await loadDenseLayers(dir, manifest.dense) : [];
+    const tokenizer = await loadTokenizer(dir, manifest);
+    return new OnnxEncoder({ dir, manifest, session, tokenizer, provider, graph, dense, inference: { sources, notes }, ...(fallbackReason !== undefined ? { fallbackReason } : {}) });
+  } catch (err) {
     await session.release();
-    throw new XlirError(
-      'MANIFEST_MISMATCH',
-      `${path.join(dir, MODEL_FOLDER_FILES.manifest)} does not match ${modelFile}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-    );
+    throw err;
   }
-  return new OnnxEncoder({ dir, manifest, session, tokenizer, provider, ...(fallbackReason !== undefined ? { fallbackReason } : {}) });
 }

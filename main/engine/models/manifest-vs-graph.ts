@@ -60,8 +60,16 @@ export function manifestGraphProblems(manifest: ModelManifest, graph: GraphSigna
     problems.push(`output "${output.name}" is ${describeShape(output)} (rank ${output.shape.length}); pooling "${manifest.pooling}" needs rank ${rank} ${wanted}`);
   }
   const last = output.shape.at(-1);
-  if (typeof last === 'number' && last !== manifest.dimension) {
+  const firstDense = manifest.dense?.[0];
+  if (typeof last === 'number' && firstDense && last !== firstDense.inFeatures) {
+    problems.push(`output "${output.name}" has last dimension ${last} (${describeShape(output)}); the Dense layer ${firstDense.path} takes ${firstDense.inFeatures}`);
+  } else if (typeof last === 'number' && !firstDense && last !== manifest.dimension) {
     problems.push(`output "${output.name}" has last dimension ${last} (${describeShape(output)}); the manifest's dimension is ${manifest.dimension}`);
+  }
+  for (const [i, layer] of (manifest.dense ?? []).entries()) {
+    const next = manifest.dense![i + 1];
+    const wanted = next ? next.inFeatures : manifest.dimension;
+    if (layer.outFeatures !== wanted) problems.push(`Dense layer ${layer.path} gives ${layer.outFeatures} values, but ${next ? `the next layer ${next.path} takes ${next.inFeatures}` : `the dimension is ${manifest.dimension}`}`);
   }
   return problems;
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { xlirCacheDir } from '../cache-dir.ts';
+import { looksLikeModelFolder } from './model-folder.ts';
 
 /** The baseline/hybrid pair committed with the tool (native-models/default). */
 export function bundledModelsDir(): string {
@@ -23,10 +24,10 @@ export function modelSearchDirs(extra: string[] = [], env: NodeJS.ProcessEnv = p
  * otherwise a model name looked up in the search folders by subfolder name.
  */
 export function resolveModelArgument(value: string, searchDirs: string[]): string | undefined {
-  if (value.includes('/') || value.includes(path.sep) || existsSync(path.join(value, 'manifest.json'))) return path.resolve(value);
+  if (value.includes('/') || value.includes(path.sep) || looksLikeModelFolder(value)) return path.resolve(value);
   for (const dir of searchDirs) {
     const candidate = path.join(dir, value);
-    if (existsSync(path.join(candidate, 'manifest.json'))) return candidate;
+    if (looksLikeModelFolder(candidate)) return candidate;
   }
   return undefined;
 }

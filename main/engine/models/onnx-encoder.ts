@@ -1,9 +1,11 @@
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
 import { XlirError } from '../errors.ts';
-import type { Encoder, ExecutionProvider, TextKind, TokenizedBatch } from './encoder.ts';
+import { applyDenseLayers, type LoadedDense } from './dense-layers.ts';
+import type { Encoder, EncoderText, ExecutionProvider, TextKind, TokenizedBatch } from './encoder.ts';
 import type { ModelManifest } from './manifest.ts';
-import { clsPool, l2NormalizeRows, meanPool } from './pooling.ts';
+import { clsPool, l2NormalizeRows, maxPool, meanPool } from './pooling.ts';
 import type { TextTokenizer } from './tokenizer.ts';
+import type { GraphFile } from './variant-file.ts';
 
 /** The ORT inputs of one batch, keyed by graph input name. */
 export type OrtFeeds = Record<string, Tensor>;
@@ -15,6 +17,16 @@ export interface OnnxEncoderParts {
   tokenizer: TextTokenizer;
   provider: ExecutionProvider;
   fallbackReason?: string;
+  /** The file the session runs (the folder's graph or a variant). */
+  graph: GraphFile;
+  dense: LoadedDense[];
+  /** Where each manifest field came from, and what was assumed. */
+  inference: ModelInference;
+}
+
+export interface ModelInference {
+  sources: Record<string, string>;
+  notes: string[];
 }
 
 /**
@@ -28,7 +40,12 @@ export class OnnxEncoder implements Encoder {
   readonly provider: ExecutionProvider;
   readonly fallbackReason?: string;
   readonly dimension: number;
+  readonly graph: GraphFile;
+  readonly inference: ModelInference;
   readonly #session: InferenceSession;
+  readonly #dense: LoadedDense[];
+  /** Width of the graph's token states (the first Dense layer's input, else the dimension). */
+  readonly #hidden: number;
   readonly #tokenizer: TextTokenizer;
   readonly #output: string;
   // Fetch only the manifest's output: other outputs (e.g. a pooler) are never computed or copied.
@@ -40,17 +57,26 @@ export class OnnxEncoder implements Encoder {
     this.provider = parts.provider;
     if (parts.fallbackReason !== undefined) this.fallbackReason = parts.fallbackReason;
     this.dimension = parts.manifest.dimension;
+    this.graph = parts.graph;
+    this.inference = parts.inference;
+    this.#dense = parts.dense;
+    this.#hidden = parts.dense[0]?.layer.inFeatures ?? parts.manifest.dimension;
     this.#session = parts.session;
     this.#tokenizer = parts.tokenizer;
     this.#output = parts.manifest.output;
     this.#fetches = [parts.manifest.output];
   }
 
-  tokenize(texts: string[], kind: TextKind): TokenizedBatch {
+  /** The graph's inputs and outputs as ONNX Runtime reports them. */
+  get signature(): { inputs: readonly InferenceSession.ValueMetadata[]; outputs: readonly InferenceSession.ValueMetadata[] } {
+    return { inputs: this.#session.inputMetadata, outputs: this.#session.outputMetadata };
+  }
+
+  tokenize(texts: readonly EncoderText[], kind: TextKind): TokenizedBatch {
     return this.#tokenizer.tokenize(texts, kind);
   }
 
-  /** The tensors `run` feeds: ids and mask as int64 `[batch, seq]`, token type ids as zeros if declared. */
+  /** The tensors `run` feeds: ids and mask as int64 `[batch, seq]`, token type ids if declared (the batch's segments, else zeros). */
   feeds(batch: TokenizedBatch): OrtFeeds {
     const dims = [batch.batchSize, batch.sequenceLength];
     const { inputIds, attentionMask, tokenTypeIds } = this.manifest.inputs;
@@ -58,7 +84,7 @@ export class OnnxEncoder implements Encoder {
       [inputIds]: new Tensor('int64', batch.inputIds, dims),
       [attentionMask]: new Tensor('int64', batch.attentionMask, dims),
     };
-    if (tokenTypeIds !== undefined) feeds[tokenTypeIds] = new Tensor('int64', new BigInt64Array(batch.inputIds.length), dims);
+    if (tokenTypeIds !== undefined) feeds[tokenTypeIds] = new Tensor('int64', batch.tokenTypeIds ?? new BigInt64Array(batch.inputIds.length), dims);
     return feeds;
   }
 
@@ -71,27 +97,31 @@ export class OnnxEncoder implements Encoder {
     if (batch.batchSize === 0) return new Float32Array(0);
     const results = await this.#session.run(this.feeds(batch), this.#fetches);
     const output = results[this.#output] as Tensor;
-    const hidden = this.#checkedData(output, batch);
-    const dim = this.dimension;
+    const states = this.#checkedData(output, batch);
+    const width = this.#hidden;
+    const { pooling } = this.manifest;
     const pooled =
-      this.manifest.pooling === 'mean'
-        ? meanPool(hidden, batch.lengths, batch.sequenceLength, dim)
-        : this.manifest.pooling === 'cls'
-          ? clsPool(hidden, batch.batchSize, batch.sequenceLength, dim)
-          : hidden; // `none`: the graph's own [batch, dim] output, which this call owns.
-    return this.manifest.normalize ? l2NormalizeRows(pooled, dim) : pooled;
+      pooling === 'mean'
+        ? meanPool(states, batch.lengths, batch.sequenceLength, width)
+        : pooling === 'cls'
+          ? clsPool(states, batch.batchSize, batch.sequenceLength, width)
+          : pooling === 'max'
+            ? maxPool(states, batch.lengths, batch.sequenceLength, width)
+            : states; // `none`: the graph's own [batch, dim] output, which this call owns.
+    const vectors = this.#dense.length > 0 ? applyDenseLayers(pooled, batch.batchSize, this.#dense) : pooled;
+    return this.manifest.normalize ? l2NormalizeRows(vectors, this.dimension) : vectors;
   }
 
   // The load-time check cannot see symbolic dimensions; a few comparisons per run catch the rest.
   #checkedData(output: Tensor, batch: TokenizedBatch): Float32Array {
     const { dims } = output;
     const pooled = this.manifest.pooling !== 'none';
-    const expected = pooled ? [batch.batchSize, batch.sequenceLength, this.dimension] : [batch.batchSize, this.dimension];
+    const expected = pooled ? [batch.batchSize, batch.sequenceLength, this.#hidden] : [batch.batchSize, this.#hidden];
     if (output.type !== 'float32' || dims.length !== expected.length || dims.some((d, i) => d !== expected[i])) {
       throw new XlirError(
         'MANIFEST_MISMATCH',
         `${this.dir}: output "${this.#output}" came back as ${output.type} [${dims.join(', ')}], expected float32 [${expected.join(', ')}] ` +
-          `(pooling "${this.manifest.pooling}", dimension ${this.dimension}). Fix dimension/output/pooling in manifest.json.`,
+          `(pooling "${this.manifest.pooling}", width ${this.#hidden}). Fix dimension/output/pooling in manifest.json.`,
       );
     }
     return output.data as Float32Array;

@@ -21,6 +21,23 @@ export function meanPool(hidden: Float32Array, lengths: readonly number[], seq: 
   return out;
 }
 
+/** Element-wise maximum over each row's first `lengths[b]` token states (sentence-transformers' max pooling). */
+export function maxPool(hidden: Float32Array, lengths: readonly number[], seq: number, dim: number): Float32Array {
+  const batch = lengths.length;
+  const out = new Float32Array(batch * dim);
+  for (let b = 0; b < batch; b++) {
+    const row = b * dim;
+    const length = lengths[b];
+    if (length === 0) continue;
+    out.set(hidden.subarray(b * seq * dim, b * seq * dim + dim), row);
+    let offset = b * seq * dim + dim;
+    for (let s = 1; s < length; s++, offset += dim) {
+      for (let d = 0; d < dim; d++) if (hidden[offset + d] > out[row + d]) out[row + d] = hidden[offset + d];
+    }
+  }
+  return out;
+}
+
 /** The first token's state of each row (`[CLS]` / `<s>`). */
 export function clsPool(hidden: Float32Array, batch: number, seq: number, dim: number): Float32Array {
   const out = new Float32Array(batch * dim);

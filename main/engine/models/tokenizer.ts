@@ -3,10 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { XlirError } from '../errors.ts';
-import type { TextKind, TokenizedBatch } from './encoder.ts';
+import type { EncoderText, TextKind, TokenizedBatch } from './encoder.ts';
 import { createHfTokenizer, type HfTokenizer } from './hf-tokenizer/create-hf-tokenizer.ts';
 import type { ModelManifest } from './manifest.ts';
 import { MODEL_FOLDER_FILES } from './model-folder.ts';
+import { findPairTemplate, pairRow, type PairTemplate } from './text-pairs.ts';
 import { issueLines } from '../schema-issues.ts';
 
 // Only what this module reads is checked; the tokenizer library interprets the rest.
@@ -24,7 +25,8 @@ export interface TextTokenizer {
   readonly padId: number;
   /** Special tokens the post-processor appends after the text (kept when truncating). */
   readonly trailingSpecialTokens: number;
-  tokenize(texts: readonly string[], kind: TextKind): TokenizedBatch;
+  /** A text with context is encoded as a pair (the prefix goes before the text). */
+  tokenize(texts: readonly EncoderText[], kind: TextKind): TokenizedBatch;
 }
 
 async function readJson(file: string, required: boolean): Promise<unknown> {
@@ -119,6 +121,13 @@ export function createTextTokenizer(tokenizer: HfTokenizer, manifest: ModelManif
     return ids;
   }
 
+  let pairTemplate: PairTemplate | undefined;
+  function encodePair(text: string, context: string): { ids: number[]; types: number[] } {
+    pairTemplate ??= findPairTemplate(tokenizer);
+    const bare = (t: string) => tokenizer.encode(t, { add_special_tokens: false }).ids;
+    return pairRow(pairTemplate, bare(text), bare(context), maxLength);
+  }
+
   return {
     padId,
     trailingSpecialTokens: trailing,
@@ -127,9 +136,17 @@ export function createTextTokenizer(tokenizer: HfTokenizer, manifest: ModelManif
       const batchSize = texts.length;
       const rows = new Array<number[]>(batchSize);
       const lengths = new Array<number>(batchSize);
+      let segments: number[][] | undefined;
       let sequenceLength = 0;
       for (let b = 0; b < batchSize; b++) {
-        const ids = encodeOne(prefix + texts[b]);
+        const text = texts[b];
+        let ids: number[];
+        if (typeof text === 'string') ids = encodeOne(prefix + text);
+        else {
+          const pair = encodePair(prefix + text.text, text.context);
+          ids = pair.ids;
+          (segments ??= new Array<number[]>(batchSize))[b] = pair.types;
+        }
         rows[b] = ids;
         lengths[b] = ids.length;
         if (ids.length > sequenceLength) sequenceLength = ids.length;
@@ -147,7 +164,11 @@ export function createTextTokenizer(tokenizer: HfTokenizer, manifest: ModelManif
         }
         if (padId !== 0) for (let s = row.length; s < sequenceLength; s++, at += 2) ids32[at] = padId;
       }
-      return { batchSize, sequenceLength, inputIds, attentionMask, lengths };
+      if (!segments) return { batchSize, sequenceLength, inputIds, attentionMask, lengths };
+      const tokenTypeIds = new BigInt64Array(batchSize * sequenceLength);
+      const types32 = new Int32Array(tokenTypeIds.buffer);
+      segments.forEach((types, b) => types.forEach((type, s) => (types32[2 * (b * sequenceLength + s)] = type)));
+      return { batchSize, sequenceLength, inputIds, attentionMask, lengths, tokenTypeIds };
     },
   };
 }

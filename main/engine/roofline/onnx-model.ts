@@ -271,7 +271,7 @@ export function tensorValues(t: OnnxTensor): number[] | null {
 }
 
 /** IEEE 754 binary16 bits → number. */
-function halfToNumber(bits: number): number {
+export function halfToNumber(bits: number): number {
   const sign = bits & 0x8000 ? -1 : 1;
   const exponent = (bits >> 10) & 0x1f;
   const fraction = bits & 0x3ff;

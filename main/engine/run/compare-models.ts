@@ -3,20 +3,53 @@ import type { StageTimes } from '../latency/latency-sample.ts';
 import { comparePairedQuality } from '../metrics/paired-bootstrap.ts';
 import type { QualityDetail } from '../metrics/evaluate-quality.ts';
 import type { RunConfig } from './run-config.ts';
+import { modelMatches } from './run-models.ts';
 import type { Comparison, LatencyResult, ModelRun } from './run-result.ts';
 
+export interface Pairing {
+  /** [baseline, candidate] pairs to compare. */
+  pairs: [ModelRun, ModelRun][];
+  /** How models were paired where no family did it, and why a model was left out. */
+  notes: string[];
+}
+
 /**
- * Which models to compare: each hybrid checkpoint with the baseline of its family (the research
- * question), or, when the run has exactly two models and no such pair, the second with the first.
+ * Which models to compare, within each precision (a model's int8 variant with the other model's
+ * int8 variant): the pairs given (`--pair BASELINE:HYBRID`, by model name or folder), else each
+ * hybrid checkpoint with the baseline of its family (the research question; family and
+ * checkpoint come from the manifest or the folder, see model-folder.ts), else, with exactly two
+ * models, the second with the first. The notes say which of these happened and what was left out.
  */
-export function comparisonPairs(models: readonly ModelRun[]): [ModelRun, ModelRun][] {
+export function comparisonPairs(models: readonly ModelRun[], explicit: RunConfig['pairs'] = undefined): Pairing {
   const pairs: [ModelRun, ModelRun][] = [];
-  for (const candidate of models.filter((m) => m.manifest.checkpoint === 'hybrid')) {
-    const baseline = models.find((m) => m.manifest.checkpoint === 'baseline' && m.manifest.family === candidate.manifest.family);
-    if (baseline) pairs.push([baseline, candidate]);
+  const notes: string[] = [];
+  const groups = new Map<string, ModelRun[]>();
+  for (const m of models) groups.set(m.variant?.name ?? '', [...(groups.get(m.variant?.name ?? '') ?? []), m]);
+  for (const [variant, group] of groups) {
+    const where = variant ? ` (variant ${variant})` : '';
+    if (explicit && explicit.length > 0) {
+      for (const { baseline, candidate } of explicit) {
+        const a = group.find((m) => modelMatches(m.manifest.name, m.dir, baseline));
+        const b = group.find((m) => modelMatches(m.manifest.name, m.dir, candidate));
+        if (a && b) pairs.push([a, b]);
+      }
+      continue;
+    }
+    const before = pairs.length;
+    for (const candidate of group.filter((m) => m.manifest.checkpoint === 'hybrid')) {
+      const baseline = group.find((m) => m.manifest.checkpoint === 'baseline' && m.manifest.family === candidate.manifest.family);
+      if (baseline) pairs.push([baseline, candidate]);
+      else notes.push(`${candidate.name}: no baseline of family "${candidate.manifest.family}"${where} in this run, so it is compared with nothing.`);
+    }
+    if (pairs.length > before || group.length < 2) continue;
+    if (group.length === 2) {
+      pairs.push([group[0], group[1]]);
+      notes.push(`${group[1].name} is compared with ${group[0].name} in the order given${where}: they are not the baseline and hybrid of one family (pass --pair BASELINE:HYBRID to choose).`);
+    } else {
+      notes.push(`No comparison${where}: none of ${group.map((m) => m.name).join(', ')} is a hybrid with a baseline of its family here; pass --pair BASELINE:HYBRID.`);
+    }
   }
-  if (pairs.length === 0 && models.length === 2) pairs.push([models[0], models[1]]);
-  return pairs;
+  return { pairs, notes };
 }
 
 /** The samples whose total latency a comparison reads: per query, or per batch of the largest offline batch size. */
@@ -29,7 +62,7 @@ function comparableSamples(latency: LatencyResult): readonly StageTimes[] {
 const pct = (x: number) => `${(x * 100).toFixed(1)}`;
 
 export function compareModels(models: readonly ModelRun[], details: ReadonlyMap<string, QualityDetail>, config: RunConfig): Comparison[] {
-  return comparisonPairs(models).map(([baseline, candidate]) => {
+  return comparisonPairs(models, config.pairs).pairs.map(([baseline, candidate]) => {
     const a = comparableSamples(baseline.latency);
     const b = comparableSamples(candidate.latency);
     const latency =

@@ -16,19 +16,22 @@ import { stageShares } from '../latency/stage-breakdown.ts';
 import { tokenCost } from '../latency/token-cost.ts';
 import { captureMachineProfile } from '../machine/machine-profile.ts';
 import { evaluateQuality, type QualityDetail } from '../metrics/evaluate-quality.ts';
-import { hashModelFile } from '../models/discover.ts';
+import type { EncoderText } from '../models/encoder.ts';
 import { encodeTexts } from '../models/encode-texts.ts';
+import { sha256File } from '../models/file-hash.ts';
 import { loadModel } from '../models/load-model.ts';
-import { modelFilePath } from '../models/model-folder.ts';
 import type { OnnxEncoder } from '../models/onnx-encoder.ts';
 import type { ModelFlops } from '../roofline/flop-count.ts';
 import { CandidateIndex } from '../retrieval/exact-search.ts';
 import { tfidfChar3ScoreSource } from '../retrieval/tfidf-char3.ts';
-import { compareModels } from './compare-models.ts';
+import { graphPrecision } from '../precision/graph-precision.ts';
+import { compareModels, comparisonPairs } from './compare-models.ts';
 import { loadModelFlops, modelRoofline, providerPeaks } from './model-roofline.ts';
+import { precisionTables } from './precision-table.ts';
 import { RetrievalQueryProcessor } from './retrieval-processor.ts';
 import type { RunConfig } from './run-config.ts';
 import type { RunEvent } from './run-events.ts';
+import { candidateInputs, planRunModels, type RunModel } from './run-models.ts';
 import { RUN_RESULT_VERSION, type LatencyResult, type ModelRun, type RunResult } from './run-result.ts';
 import { toolVersion } from './tool-version.ts';
 
@@ -90,12 +93,15 @@ export async function runBenchmark(config: RunConfig, ctx: RunContext): Promise<
     emit({ type: 'warning', message, ...(model && { model }) });
   };
 
+  // Models first: a folder that is not a model fails here, before any dataset work.
+  const planned = await planRunModels(config);
   emit({ type: 'phase', phase: 'machine' });
   const machine = await captureMachineProfile();
   emit({ type: 'phase', phase: 'dataset', detail: config.dataset.name });
   const loaded = await loadDataset({ ...config.dataset, seed: config.seed });
   for (const w of loaded.warnings) warn(w);
   const dataset = loaded.dataset;
+  const candidateTexts = new Map(planned.map((m) => [m.candidateContext, candidateInputs(dataset, m.candidateContext)]));
 
   let lexicalFloor: RunResult['lexicalFloor'] = null;
   if (config.lexicalFloor && !signal.aborted) {
@@ -119,8 +125,8 @@ export async function runBenchmark(config: RunConfig, ctx: RunContext): Promise<
   const prepared: PreparedModel[] = [];
   let models: ModelRun[] = [];
   try {
-    for (const dir of config.models) {
-      const model = await cancellable(signal, () => prepareModel(dir, dataset, config, ctx, clock, warn));
+    for (const entry of planned) {
+      const model = await cancellable(signal, () => prepareModel(entry, candidateTexts.get(entry.candidateContext)!, dataset, config, ctx, clock, warn));
       if (!model) break;
       prepared.push(model);
     }
@@ -158,12 +164,15 @@ export async function runBenchmark(config: RunConfig, ctx: RunContext): Promise<
     lexicalFloor,
     models,
     comparisons: status === 'completed' ? compareModels(models, details, config) : [],
+    ...(status === 'completed' && { pairingNotes: comparisonPairs(models, config.pairs).notes }),
+    ...(status === 'completed' && config.variants.length > 0 && { precision: precisionTables(models, details, config) }),
     warnings,
   };
 }
 
 async function prepareModel(
-  dir: string,
+  entry: RunModel,
+  candidateTexts: EncoderText[],
   dataset: RetrievalDataset,
   config: RunConfig,
   ctx: RunContext,
@@ -171,9 +180,11 @@ async function prepareModel(
   warn: (message: string, model?: string) => void,
 ): Promise<PreparedModel> {
   const { emit, signal } = ctx;
-  emit({ type: 'phase', phase: 'load-model', model: dir });
+  const { dir, variant, candidateContext } = entry;
+  emit({ type: 'phase', phase: 'load-model', model: dir, ...(variant !== undefined && { detail: `variant ${variant}` }) });
   const t0 = clock.nowMs();
   const encoder = await loadModel(dir, {
+    ...(variant !== undefined && { variant }),
     executionProviders: config.provider.executionProviders,
     graphOptimizationLevel: config.provider.graphOptimizationLevel,
     ...(config.provider.intraOpThreads !== undefined && { intraOpThreads: config.provider.intraOpThreads }),
@@ -181,11 +192,11 @@ async function prepareModel(
     onWarning: (message) => warn(message, dir),
   });
   const loadMs = clock.nowMs() - t0;
-  const name = encoder.manifest.name;
+  const name = entry.runName;
   try {
-    const modelFile = modelFilePath(dir, encoder.manifest);
-    const [sha256, { size }] = await Promise.all([hashModelFile(dir), stat(modelFile)]);
-    const encode = async (texts: string[], kind: 'query' | 'passage', phase: 'encode-candidates' | 'encode-queries') => {
+    const modelFile = encoder.graph.file;
+    const [sha256, { size }] = await Promise.all([sha256File(modelFile), stat(modelFile)]);
+    const encode = async (texts: EncoderText[], kind: 'query' | 'passage', phase: 'encode-candidates' | 'encode-queries') => {
       emit({ type: 'phase', phase, model: name });
       const start = clock.nowMs();
       const vectors = await encodeTexts(encoder, texts, kind, config.encodeBatchSize, (done, total) => emit({ type: 'progress', phase, model: name, done, total }), signal);
@@ -193,7 +204,7 @@ async function prepareModel(
     };
 
     const flops = config.roofline ? await loadModelFlops(modelFile, (message) => warn(message, name)) : null;
-    const candidates = await encode(dataset.candidates.map((c) => c.text), 'passage', 'encode-candidates');
+    const candidates = await encode(candidateTexts, 'passage', 'encode-candidates');
     const index = new CandidateIndex(candidates.vectors, encoder.dimension);
 
     let quality: ModelRun['quality'] = null;
@@ -248,6 +259,9 @@ async function prepareModel(
         dir,
         manifest: encoder.manifest,
         model: { file: modelFile, bytes: size, sha256 },
+        ...(variant !== undefined && { variant: { name: variant, ...(encoder.graph.derived && { derived: { source: encoder.graph.derived.source, recipe: encoder.graph.derived.recipe } }) } }),
+        ...(config.variants.length > 0 && { precision: await graphPrecision(modelFile) }),
+        candidateContext,
         provider: {
           requested: config.provider.executionProviders,
           actual: encoder.provider,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DATASET_NAMES } from '../datasets/registry.ts';
+import { CandidateContextSchema } from '../models/manifest.ts';
 
 /**
  * Everything that defines a benchmark run. The CLI builds it from flags, the desktop app from its
@@ -57,8 +58,14 @@ export const DatasetSelectionSchema = z.object({
 });
 
 export const RunConfigSchema = z.object({
-  /** Model folders (each with manifest.json, model.onnx, tokenizer.json). */
+  /** Model folders: XLIR Bench's own, or Optimum, transformers.js or sentence-transformers exports. */
   models: z.array(z.string().min(1)).min(1),
+  /** Precision variants to run besides each model's graph (`int8`, `fp16`, or a variant file of the folder). */
+  variants: z.array(z.string().min(1)).refine((list) => new Set(list).size === list.length, 'lists a variant twice').default([]),
+  /** Pairs to compare, by model name or folder; unset: each hybrid with the baseline of its family. */
+  pairs: z.array(z.object({ baseline: z.string().min(1), candidate: z.string().min(1) })).optional(),
+  /** How candidates are encoded; unset: each model's manifest (`candidateContext`), else the sentence alone. */
+  candidateContext: CandidateContextSchema.optional(),
   dataset: DatasetSelectionSchema.default({ name: 'xquad-r' }),
   provider: ProviderConfigSchema.default({ executionProviders: ['cpu'], graphOptimizationLevel: 'all' }),
   scenario: ScenarioConfigSchema.default({ kind: 'single-stream', warmupQueries: 20, minQueries: 200, minDurationMs: 5_000, rounds: 10 }),

@@ -8,8 +8,9 @@ import { TokenCostSchema } from '../latency/token-cost.ts';
 import { WarmUpReportSchema } from '../latency/warm-up.ts';
 import { MachineProfileSchema } from '../machine/machine-profile.ts';
 import { QualityResultSchema } from '../metrics/quality-result.ts';
-import { ModelManifestSchema } from '../models/manifest.ts';
+import { CandidateContextSchema, ModelManifestSchema } from '../models/manifest.ts';
 import { RooflineSchema } from '../roofline/efficiency.ts';
+import { PrecisionSchema, PrecisionTableSchema } from './precision-table.ts';
 import { RunConfigSchema } from './run-config.ts';
 
 /**
@@ -64,6 +65,17 @@ export const ModelRunSchema = z.object({
   dir: z.string(),
   manifest: ModelManifestSchema,
   model: z.object({ file: z.string(), bytes: z.number().int(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+  /** A precision variant of the folder's model (absent: its graph itself); `derived` when XLIR Bench made the file. */
+  variant: z
+    .object({
+      name: z.string(),
+      derived: z.object({ source: z.object({ file: z.string(), sha256: z.string() }), recipe: z.string() }).optional(),
+    })
+    .optional(),
+  /** What the graph computes in, read from its operators and weights (recorded in runs with variants). */
+  precision: PrecisionSchema.optional(),
+  /** How candidates were encoded: the sentence alone, or with its paragraph; absent in results written before it was recorded (none). */
+  candidateContext: CandidateContextSchema.optional(),
   provider: z.object({
     requested: z.array(z.enum(['cpu', 'cuda'])),
     /** The provider that actually ran the graph. */
@@ -128,6 +140,10 @@ export const RunResultSchema = z.object({
   lexicalFloor: QualityResultSchema.nullable(),
   models: z.array(ModelRunSchema),
   comparisons: z.array(ComparisonSchema),
+  /** Why models of the run were not compared, or how they were paired when no family did it. */
+  pairingNotes: z.array(z.string()).optional(),
+  /** Per model run with `--variant`: its precisions side by side (size, latency, mAP and its loss). */
+  precision: z.array(PrecisionTableSchema).optional(),
   warnings: z.array(z.string()),
 });
 

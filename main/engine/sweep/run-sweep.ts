@@ -4,7 +4,8 @@ import { createSystemClock, type Clock } from '../latency/clock.ts';
 import { captureMachineProfile, MachineProfileSchema, type MachineProfile } from '../machine/machine-profile.ts';
 import type { TokenizedBatch } from '../models/encoder.ts';
 import { loadModel } from '../models/load-model.ts';
-import { modelFilePath, readManifest } from '../models/model-folder.ts';
+import { openModelFolder } from '../models/model-folder.ts';
+import { folderVariants } from '../models/variant-file.ts';
 import type { OnnxEncoder } from '../models/onnx-encoder.ts';
 import { efficiencyOf } from '../roofline/efficiency.ts';
 import { ModelFlops } from '../roofline/flop-count.ts';
@@ -85,8 +86,8 @@ export async function runSweep(input: SweepConfigInput, options: SweepOptions = 
   const startedAt = new Date().toISOString();
   const clock = options.clock ?? createSystemClock();
   const machine = options.machine ?? (await captureMachineProfile());
-  const manifest = await readManifest(config.model);
-  const variants = config.variants ?? [DEFAULT_VARIANT, ...Object.keys(manifest.variants ?? {})];
+  const folder = await openModelFolder(config.model);
+  const variants = config.variants ?? [DEFAULT_VARIANT, ...Object.keys(folderVariants(folder))];
   const threadCounts = config.threads ?? defaultThreadCounts(machine.cpu.logicalCores);
 
   const grid: SweepSettings[] = config.providers.flatMap((provider) =>
@@ -123,8 +124,7 @@ export async function runSweep(input: SweepConfigInput, options: SweepOptions = 
       sessions.push(session);
       if (config.roofline) {
         if (!flopsByVariant.has(settings.variant)) {
-          const file = modelFilePath(config.model, manifest, settings.variant === DEFAULT_VARIANT ? undefined : settings.variant);
-          flopsByVariant.set(settings.variant, await ModelFlops.fromFile(file).catch(() => null));
+          flopsByVariant.set(settings.variant, await ModelFlops.fromFile(encoder.graph.file).catch(() => null));
         }
         session.flops = flopsByVariant.get(settings.variant) ?? null;
         const peakKey = `${settings.provider}|${settings.threads ?? ''}`;
@@ -173,7 +173,7 @@ export async function runSweep(input: SweepConfigInput, options: SweepOptions = 
       startedAt,
       finishedAt: new Date().toISOString(),
       cancelled: options.signal?.aborted ?? false,
-      model: { name: manifest.name, dir: config.model },
+      model: { name: folder.known.name!.value, dir: config.model },
       config,
       machine,
       skipped,

@@ -2,7 +2,7 @@ import os from 'node:os';
 import { z } from 'zod';
 import { ExecutionProviderSchema } from '../models/execution-providers.ts';
 
-/** The precision variant `model.onnx` itself; other names are keys of the manifest's `variants`. */
+/** The folder's graph itself (model.onnx); other names are the folder's variants or those XLIR Bench derives (int8, fp16). */
 export const DEFAULT_VARIANT = 'default';
 
 /** 1, 2, 4 … up to `cores`, and `cores` itself: the thread counts worth trying without trying them all. */
@@ -25,7 +25,7 @@ export const SweepConfigSchema = z.object({
   /** Model folder. */
   model: z.string().min(1),
   providers: z.array(ExecutionProviderSchema).min(1).default(['cpu']),
-  /** Variant names; `default` is model.onnx. Unset: model.onnx and every variant the manifest lists. */
+  /** Variant names; `default` is the graph itself, `int8`/`fp16` are derived when the folder lacks them. Unset: the graph and the folder's variant files. */
   variants: z.array(z.string().min(1)).min(1).optional(),
   /** Intra-op thread counts. Unset: 1, 2, 4 … and the number of cores. */
   threads: positiveList.optional(),

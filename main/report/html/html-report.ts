@@ -3,10 +3,12 @@ import { stageShares } from '../../engine/latency/stage-breakdown.ts';
 import type { QualityResult } from '../../engine/metrics/quality-result.ts';
 import type { Comparison, ModelRun, RunResult } from '../../engine/run/run-result.ts';
 import { toolVersion } from '../../engine/run/tool-version.ts';
+import { describeCandidateInput } from '../candidate-input.ts';
 import { compareRuns, type RunsComparison } from '../compare-runs.ts';
 import { comparisonTable } from '../comparison-table.ts';
 import { formatGiB, formatMs, formatPoints, formatQps, formatScore, formatShare, formatTime, qualitySettingName } from '../format-numbers.ts';
 import { latencyTraces, type LatencyTrace } from '../latency-traces.ts';
+import { precisionRows } from '../precision-rows.ts';
 import type { ReportRun } from '../report-run.ts';
 import { heatKey, heatMap } from './heat-map.ts';
 import { histogramChart } from './histogram-chart.ts';
@@ -76,6 +78,13 @@ ${
     : ''
 }
 </section>`;
+}
+
+function precisionSection(result: RunResult): SafeHtml {
+  return html`${(result.precision ?? []).map((p) => {
+    const t = precisionRows(p);
+    return html`<section class="card"><h3>${t.title}</h3>${table(t.header, t.rows, (c) => c > 1)}<p class="muted">${t.note}</p></section>`;
+  })}`;
 }
 
 function qualitySection(result: RunResult): SafeHtml {
@@ -193,6 +202,7 @@ function configSection(result: RunResult): SafeHtml {
     ['providers', `${c.provider.executionProviders.join(', ')}; intra-op threads ${c.provider.intraOpThreads ?? 'default'}, inter-op ${c.provider.interOpThreads ?? 'default'}; graph optimisation ${c.provider.graphOptimizationLevel}`],
     ['seed, bootstrap', `${c.seed}, ${c.bootstrapResamples} resamples`],
     ['models', result.models.map((m) => `${m.name} (sha256 ${m.model.sha256.slice(0, 12)}…, ${(m.model.bytes / 2 ** 20).toFixed(1)} MiB)`).join('; ') || '-'],
+    ['candidate input', describeCandidateInput(result)],
     ['started, finished', `${formatTime(result.startedAt)} → ${formatTime(result.finishedAt)}`],
     ['tool', `${result.tool.name} ${result.tool.version}, result format ${result.version}`],
   ];
@@ -206,6 +216,8 @@ function runSection(run: ReportRun, index: number): SafeHtml {
 <p class="muted">${run.machine.label} · ${formatTime(r.startedAt)} · ${r.dataset.name} (${r.dataset.languages.join(', ')}), ${r.dataset.queryCount} queries · ${r.config.scenario.kind} · id ${r.id}</p>
 ${summaryCards(r)}
 ${verdictSection(r)}
+${(r.pairingNotes ?? []).map((n) => html`<p class="muted">Pairing: ${n}</p>`)}
+${precisionSection(r)}
 ${qualitySection(r)}
 ${matrixSection(r)}
 ${latencySection(r)}
