@@ -10,6 +10,7 @@ Usage: xlir <command> [flags]
 Commands
   run        Benchmark models: retrieval quality (mAP) and latency per query
   models     List the models found (bundled, user folder, --model-dir)
+  inspect    One model folder: what it holds, what is inferred, what is missing
   datasets   List the datasets the tool knows and whether their files are at hand
   doctor     What can run here: execution providers, CPU features, GPU
   sweep      One model over threads, batch sizes, token counts, providers, variants
@@ -26,6 +27,18 @@ Commands
 xlir run
   --model NAME|DIR        Model to run; repeat for several (default: the bundled
                           baseline/hybrid pair). NAME is looked up by xlir models.
+                          DIR: an Optimum, transformers.js or sentence-transformers
+                          ONNX folder, or XLIR Bench's own (see xlir inspect DIR)
+  --variant NAME          Also run each model as precision variant NAME (repeat,
+                          or a list): int8 and fp16 are made from the graph on
+                          first use and cached; a folder's own files by name
+                          (e.g. quantized). Adds a precision table: size, p50,
+                          mAP per setting and its loss with a 95% interval
+  --pair BASE:HYBRID      Compare these two (model names or folders; repeat);
+                          default: each hybrid with the baseline of its family
+  --candidate-context C   none: the sentence alone | paragraph: the sentence with
+                          its paragraph, as LAReQA's reference encodes candidates
+                          (default: the model's manifest, else none)
   --dataset NAME          xquad-r (default), mlqa-r or custom
   --data-dir DIR          Folder holding xquad-r/ (else $XLIR_DATA_DIR, else the
                           pinned upstream files are downloaded and sha256-checked)
@@ -65,8 +78,9 @@ xlir sweep
                           (default 32)
   --ep LIST               Providers, e.g. cpu,cuda (default cpu); one that cannot
                           run here is skipped and the reason printed
-  --variants LIST         default (model.onnx) and the manifest's precision
-                          variants (default: all of them)
+  --variants LIST         default (the graph), the folder's variant files, int8
+                          and fp16 (made on first use); default: the graph and
+                          the folder's variant files
   --graph-opt LEVEL       disabled | basic | extended | all (default)
   --rounds N              Round-robin passes over all configurations (default 3)
   --runs N                Timed runs per configuration and round (default 10)
@@ -76,6 +90,8 @@ xlir sweep
   --json FILE             Write the full sweep (every timed run)
 
 xlir models    [--model-dir DIR] [--json]
+xlir inspect   DIR|NAME [--json]   What is found and inferred (and from which file),
+               what is missing and how to fix it; exit 1 when it cannot run
 xlir datasets  [--data-dir DIR] [--json]
 xlir doctor    [--json]
 

@@ -58,6 +58,13 @@ describe('custom dataset (queries.jsonl, candidates.jsonl, qrels.jsonl)', () => 
     expect(dataset.files.map((f) => path.basename(f.path))).toEqual(['queries.jsonl', 'candidates.jsonl', 'qrels.jsonl']);
   });
 
+  it('keeps a candidate\'s context (its passage) when candidates.jsonl gives one', async () => {
+    const withContext = valid.candidates.map((c, i) => (i === 0 ? { ...c, context: ' Hamlet is a tragedy by William Shakespeare. It is long. ' } : c));
+    const dataset = await loadCustomDataset(writeDataset({ candidates: withContext }));
+    expect(dataset.candidates[0]).toEqual({ id: 'c1', lang: 'en', text: 'Hamlet is a tragedy by William Shakespeare.', context: 'Hamlet is a tragedy by William Shakespeare. It is long.' });
+    expect(dataset.candidates[1]).not.toHaveProperty('context');
+  });
+
   it('goes through loadDataset with --langs, dropping relevant ids outside them', async () => {
     const { dataset } = await loadDataset({ name: 'custom', path: writeDataset(), langs: ['en'] }, { env: {} });
     expect(dataset.candidates.map((c) => c.id)).toEqual(['c1', 'c3']);

@@ -45,6 +45,8 @@ describe('LAReQA format (XQuAD-R / MLQA-R files)', () => {
     paragraph.sentences = ['something else', 'entirely'];
     const parsed = parseLareqaFile(JSON.stringify({ data: [{ paragraphs: [paragraph] }] }), 'x.json', 'tr');
     expect(parsed.candidates.map((c) => c.text)).toEqual(['First one.', 'Second one.']);
+    // Each candidate carries its paragraph as the file has it: LAReQA's reference encodes (sentence, context).
+    expect(parsed.candidates.map((c) => c.context)).toEqual([paragraph.context, paragraph.context]);
     expect(parsed.questions).toEqual([{ id: 'q', text: 'Which?', answerCandidateId: 'tr_0_1' }]);
   });
 

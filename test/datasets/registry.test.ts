@@ -57,7 +57,7 @@ describe('loadDataset', () => {
     const dir = tempDir('registry-env');
     writeLanguageFiles(dir, 'xquad-r', { en: lareqaFile([[{ sentences: ['A.'], questions: [['q', 'A?', 0]] }]]) });
     const { dataset } = await loadDataset({ name: 'xquad-r', langs: ['en'] }, { env: { XLIR_DATA_DIR: dir } });
-    expect(dataset.candidates).toEqual([{ id: 'en_0_0', lang: 'en', text: 'A.' }]);
+    expect(dataset.candidates).toEqual([{ id: 'en_0_0', lang: 'en', text: 'A.', context: 'A.' }]);
     const empty = tempDir('registry-empty');
     await expect(loadDataset({ name: 'xquad-r' }, { env: { XLIR_DATA_DIR: empty } })).rejects.toThrow(
       `${path.join(empty, 'xquad-r')} not found: the data folder from XLIR_DATA_DIR must hold xquad-r/{lang}.json`,
