@@ -12,6 +12,7 @@ import { runModelsCommand } from './commands/models.ts';
 import { runRunCommand } from './commands/run.ts';
 import { runServeCommand } from './commands/serve.ts';
 import { runSweepCommand } from './commands/sweep.ts';
+import { runVariantsCommand } from './commands/variants.ts';
 import { runShowCommand } from './commands/show.ts';
 import { CliUsageError, HELP } from './usage.ts';
 
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   run: runRunCommand,
   models: runModelsCommand,
   inspect: runInspectCommand,
+  variants: runVariantsCommand,
   datasets: runDatasetsCommand,
   doctor: runDoctorCommand,
   sweep: runSweepCommand,

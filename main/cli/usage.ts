@@ -11,6 +11,7 @@ Commands
   run        Benchmark models: retrieval quality (mAP) and latency per query
   models     List the models found (bundled, user folder, --model-dir)
   inspect    One model folder: what it holds, what is inferred, what is missing
+  variants   A model's precision variants; --make writes int8/fp16 beside its graph
   datasets   List the datasets the tool knows and whether their files are at hand
   doctor     What can run here: execution providers, CPU features, GPU
   sweep      One model over threads, batch sizes, token counts, providers, variants
@@ -92,6 +93,8 @@ xlir sweep
 xlir models    [--model-dir DIR] [--json]
 xlir inspect   DIR|NAME [--json]   What is found and inferred (and from which file),
                what is missing and how to fix it; exit 1 when it cannot run
+xlir variants  DIR|NAME [--make int8,fp16]   Lists the variants; --make writes
+               model_int8.onnx / model_fp16.onnx beside the graph (no Python needed)
 xlir datasets  [--data-dir DIR] [--json]
 xlir doctor    [--json]
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundledModelsDir } from '../../main/engine/models/model-locations.ts';
+import { derivedVariantFile } from '../../main/engine/precision/derived-variants.ts';
 import { RunResultSchema, type RunResult } from '../../main/engine/run/run-result.ts';
 import { renderHtmlReport } from '../../main/report/html/html-report.ts';
 import { buildOptimumFolder, buildSentenceTransformersFolder, buildTransformersJsFolder, readSourceModel } from '../models/layout-fixtures.ts';
@@ -133,5 +134,20 @@ describe('precision variants of the bundled pair', () => {
     const html = renderHtmlReport([{ result, machine: { id: 'm', label: 'this machine' } }]);
     expect(html).toContain('Precision: xlir-mini-hybrid');
     expect(html).toContain('sentence alone');
+  });
+});
+
+describe('xlir variants', () => {
+  it('writes a derived variant beside the graph, where the loader finds it by name, byte for byte the cached one', async () => {
+    const dir = buildTransformersJsFolder(readSourceModel(baselineDir), path.join(tempDir('xlir-variants-'), 'model'));
+    const made = await cli(['variants', dir, '--make', 'int8']);
+    expect(made.code).toBe(0);
+    expect(made.stdout).toContain(`wrote ${path.join(dir, 'onnx', 'model_int8.onnx')}`);
+    expect(made.stdout).toMatch(/int8\s+onnx\/model_int8\.onnx/);
+    expect(made.stdout).toMatch(/fp16\s+made from the graph on first use/);
+    const cache = tempDir('xlir-cache-');
+    const cached = await derivedVariantFile(path.join(dir, 'onnx', 'model.onnx'), 'int8', { XLIR_CACHE_DIR: cache });
+    expect(fs.readFileSync(cached.file).equals(fs.readFileSync(path.join(dir, 'onnx', 'model_int8.onnx')))).toBe(true);
+    expect((await cli(['variants', dir, '--make', 'int4'])).code).toBe(2);
   });
 });
