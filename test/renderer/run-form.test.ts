@@ -18,6 +18,15 @@ describe('run form', () => {
     expect(formFromConfig(config, [])).toEqual({ ...form, langs: ['de', 'en'] });
   });
 
+  it('asks for precision variants and candidate context, and leaves the context to the models unless set', () => {
+    const base = { ...formFromConfig(undefined, ['/m']), langs: [...XQUAD] };
+    expect(RunConfigSchema.parse(configFromForm(base, XQUAD).config)).toMatchObject({ variants: [] });
+    expect(RunConfigSchema.parse(configFromForm(base, XQUAD).config).candidateContext).toBeUndefined();
+    const config = RunConfigSchema.parse(configFromForm({ ...base, variants: ['int8', 'fp16'], candidateContext: 'paragraph' }, XQUAD).config);
+    expect(config).toMatchObject({ variants: ['int8', 'fp16'], candidateContext: 'paragraph' });
+    expect(formFromConfig(config, [])).toMatchObject({ variants: ['int8', 'fp16'], candidateContext: 'paragraph' });
+  });
+
   it('names no languages when all are ticked, so that the config means all of them', () => {
     const built = configFromForm({ ...formFromConfig(undefined, ['/m']), langs: [...XQUAD] }, XQUAD);
     expect(built.config?.dataset).toEqual({ name: 'xquad-r' });

@@ -157,35 +157,34 @@ async function readModules(dir: string, problems: FolderProblem[]): Promise<Sent
   const modules = await readFolderJson(path.join(dir, 'modules.json'), ModulesSchema);
   if (!modules) return null;
   const found: SentenceModules = { dense: [], normalize: false, unsupported: [] };
+  /** A module's config.json; a missing one is a problem, reported with what to copy. */
+  const moduleConfig = async <T>(module: { path: string }, kind: string, schema: z.ZodType<T>, holds: string): Promise<{ config: T; from: string } | undefined> => {
+    const file = path.join(dir, module.path, 'config.json');
+    const config = await readFolderJson(file, schema);
+    if (!config) problems.push(problem('MODEL_FILE_MISSING', `${file} not found, though modules.json lists a ${kind} module at "${module.path}".`, `Copy the model's ${kind} folder (${holds}) into the folder.`));
+    return config && { config, from: path.relative(dir, file) };
+  };
   for (const module of modules) {
     const kind = lastSegment(module.type);
-    const where = path.join(dir, module.path);
     if (kind === 'Transformer') continue;
     if (kind === 'Normalize') {
       found.normalize = true;
     } else if (kind === 'Pooling') {
-      const file = path.join(where, 'config.json');
-      const config = await readFolderJson(file, PoolingConfigSchema);
-      if (!config) {
-        problems.push(problem('MODEL_FILE_MISSING', `${file} not found, though modules.json lists a Pooling module at "${module.path}".`, 'Copy the model\'s pooling folder (its config.json) into the folder.'));
-        continue;
-      }
+      const read = await moduleConfig(module, kind, PoolingConfigSchema, 'its config.json');
+      if (!read) continue;
+      const { config, from } = read;
       const modes = poolingModes(config);
-      const from = path.relative(dir, file);
       if (modes.length === 1 && (modes[0] === 'mean' || modes[0] === 'cls' || modes[0] === 'max')) found.pooling = { value: modes[0], from };
       else found.unsupported.push(`${from}: pooling ${modes.join(' + ') || '(no mode set)'} (the engine pools by mean, cls or max, one at a time)`);
       if (config.include_prompt === false) found.unsupported.push(`${from}: include_prompt false (the engine pools over the prompt tokens too)`);
       found.poolingWidth = config.word_embedding_dimension;
     } else if (kind === 'Dense') {
-      const file = path.join(where, 'config.json');
-      const config = await readFolderJson(file, DenseConfigSchema);
-      if (!config) {
-        problems.push(problem('MODEL_FILE_MISSING', `${file} not found, though modules.json lists a Dense module at "${module.path}".`, 'Copy the model\'s Dense folder (config.json and model.safetensors) into the folder.'));
-        continue;
-      }
+      const read = await moduleConfig(module, kind, DenseConfigSchema, 'config.json and model.safetensors');
+      if (!read) continue;
+      const { config, from } = read;
       const activation = lastSegment(config.activation_function);
       if (activation !== 'Tanh' && activation !== 'Identity') {
-        found.unsupported.push(`${path.relative(dir, file)}: activation ${config.activation_function} (the engine applies Tanh or Identity)`);
+        found.unsupported.push(`${from}: activation ${config.activation_function} (the engine applies Tanh or Identity)`);
         continue;
       }
       found.dense.push({ path: module.path, inFeatures: config.in_features, outFeatures: config.out_features, bias: config.bias, activation: activation === 'Tanh' ? 'tanh' : 'identity' });

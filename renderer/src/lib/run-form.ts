@@ -33,6 +33,10 @@ export interface RunForm {
   roofline: boolean;
   seed: number | null;
   bootstrapResamples: number | null;
+  /** Precision variants run besides each model's graph (`int8`, `fp16`). */
+  variants: string[];
+  /** `model`: each model's manifest says (else the sentence alone). */
+  candidateContext: 'model' | 'none' | 'paragraph';
 }
 
 /** CPU, CUDA only (fails where CUDA cannot run), or CUDA falling back to CPU. */
@@ -61,6 +65,8 @@ export function formFromConfig(config: RunConfig | undefined, bundledModels: rea
     roofline: config?.roofline ?? true,
     seed: config?.seed ?? 1,
     bootstrapResamples: config?.bootstrapResamples ?? 2000,
+    variants: config?.variants ?? [],
+    candidateContext: config?.candidateContext ?? 'model',
   };
 }
 
@@ -132,6 +138,8 @@ export function configFromForm(form: RunForm, datasetLanguages: readonly string[
       roofline: form.roofline,
       ...(seed !== undefined && { seed }),
       ...(bootstrapResamples !== undefined && { bootstrapResamples }),
+      variants: form.variants,
+      ...(form.candidateContext !== 'model' && { candidateContext: form.candidateContext }),
     },
   };
 }
