@@ -279,7 +279,7 @@ export async function examineModelFolder(dir: string): Promise<FolderExamination
     );
   }
   if (sbertConfig?.do_lower_case && !lowercases(tokenizerLimits?.normalizer)) {
-    problems.push(problem('MODULE_UNSUPPORTED', 'sentence_bert_config.json sets do_lower_case, and the tokenizer does not lowercase by itself; the engine would feed the text as written.', 'Add a Lowercase normalizer to tokenizer.json, or state in manifest.json what to do by exporting the model with its tokenizer lowercasing.'));
+    problems.push(problem('MODULE_UNSUPPORTED', 'sentence_bert_config.json sets do_lower_case, and the tokenizer does not lowercase by itself; the engine would feed the text as written.', 'Add a Lowercase normalizer to tokenizer.json: the engine tokenizes with tokenizer.json alone.'));
   }
   if (graphRelative === undefined || problems.length > 0) return examination(null);
 
