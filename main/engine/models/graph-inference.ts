@@ -1,5 +1,6 @@
 import type { InferenceSession } from 'onnxruntime-node';
 import { XlirError } from '../errors.ts';
+import { issueLines } from '../schema-issues.ts';
 import { ModelManifestSchema, type ModelManifest } from './manifest.ts';
 import type { GraphSignature } from './manifest-vs-graph.ts';
 import type { FolderProblem, ModelFolder, Sourced } from './model-folder.ts';
@@ -94,7 +95,7 @@ export function completeManifest(folder: ModelFolder, graph: GraphSignature): Co
   const parsed = ModelManifestSchema.safeParse(values);
   if (!parsed.success) {
     // Everything above is typed; this catches an inferred value outside the manifest's limits.
-    throw new XlirError('MODEL_CONFIG_INVALID', `${folder.dir}: the inferred manifest is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}. Set those fields in manifest.json.`);
+    throw new XlirError('MODEL_CONFIG_INVALID', `${folder.dir}: the inferred manifest is not valid: ${issueLines(parsed.error, '(manifest)').join('; ')}. Set those fields in manifest.json.`);
   }
   const sources = Object.fromEntries(Object.entries(known).flatMap(([key, v]) => (v === undefined ? [] : [[key, v.from]])));
   return { manifest: parsed.data, sources, notes };
