@@ -34,17 +34,15 @@ export function completeManifest(folder: ModelFolder, graph: GraphSignature): Co
     if (known[key] === undefined) known[key] = { value, from };
   };
 
-  // Inputs: what manifest.json names, else the standard name when the graph has it.
+  // Inputs: what manifest.json names, else the standard name (token type ids only when the graph has them).
   const graphInputs = new Set(graph.inputMetadata.map((m) => m.name));
+  const declared = file?.inputs ?? {};
   const inputs: Record<string, string> = {};
-  const inputSources: string[] = [];
   for (const [key, standard] of Object.entries(STANDARD_INPUTS) as [keyof typeof STANDARD_INPUTS, string][]) {
-    const declared = file?.inputs?.[key];
-    if (declared !== undefined) inputs[key] = declared;
-    else if (graphInputs.has(standard) || key !== 'tokenTypeIds') inputs[key] = standard;
-    inputSources.push(declared !== undefined ? `${key}: manifest.json` : '');
+    const name = declared[key] ?? (key !== 'tokenTypeIds' || graphInputs.has(standard) ? standard : undefined);
+    if (name !== undefined) inputs[key] = name;
   }
-  known.inputs = { value: inputs, from: inputSources.some(Boolean) ? 'manifest.json and the graph' : 'the graph\'s input names' };
+  known.inputs = { value: inputs, from: Object.keys(declared).length > 0 ? 'manifest.json and the graph' : "the graph's input names" };
 
   // Output: the manifest's, else a sentence vector, else token states, else the only output.
   if (known.output === undefined) {
