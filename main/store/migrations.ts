@@ -94,16 +94,23 @@ export const MIGRATIONS: readonly Migration[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
-/** Applies the steps above `from`, each with its version bump in one transaction: a crash leaves a whole version. */
-export function migrate(db: Database, from: number, steps: readonly Migration[] = MIGRATIONS): number {
-  let version = from;
+/**
+ * Applies the steps this history lacks, each with its version bump in one transaction: a crash
+ * leaves a whole version. The version is read inside each step's write transaction (BEGIN
+ * IMMEDIATE), not before it: processes opening a brand-new history at the same moment take
+ * turns, and the second finds the step done instead of creating the same tables again.
+ */
+export function migrate(db: Database, steps: readonly Migration[] = MIGRATIONS): number {
+  let version = db.pragma('user_version', { simple: true }) as number;
   for (const step of steps) {
     if (step.version <= version) continue;
-    db.transaction(() => {
+    version = db.transaction(() => {
+      const current = db.pragma('user_version', { simple: true }) as number;
+      if (current >= step.version) return current;
       step.up(db);
       db.pragma(`user_version = ${step.version}`);
+      return step.version;
     }).immediate();
-    version = step.version;
   }
   return version;
 }
