@@ -82,7 +82,9 @@ xlir doctor    [--json]
 xlir history   [--machine ID|LABEL] [--model NAME] [--dataset NAME] [--limit N] [--json]
                Filters match part of a machine label or model name, or an id prefix.
 xlir show      RUN                 RUN: an id from xlir history (or its start), or last
-xlir delete    RUN [RUN...]        Removes finished, failed or incomplete runs
+xlir delete    RUN [RUN...] [--force]
+               Removes finished, failed or incomplete runs. --force also removes one
+               shown as running whose process id went to another program.
 xlir compare   RUN[:MODEL] RUN[:MODEL]... [--resamples N] [--json]
                Same models side by side, ratios to the first run, and whether a latency
                difference is beyond noise (bootstrap). RUN:MODEL picks one model.

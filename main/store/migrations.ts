@@ -90,6 +90,26 @@ export const MIGRATIONS: readonly Migration[] = [
       db.pragma(`application_id = ${HISTORY_APPLICATION_ID}`);
     },
   },
+  {
+    version: 2,
+    description: 'recording process start time, quality kept as soon as measured, local recording time',
+    up(db) {
+      db.exec(`
+        -- With pid, the recording process's start time (process-identity.ts): a killed run whose
+        -- pid went to another process is not taken for one in progress. Null in older rows.
+        ALTER TABLE runs ADD COLUMN process_start TEXT;
+        -- When this history got the run (its start here; the import for an imported one): what
+        -- "last" means, whatever date another machine's clock put in a report.
+        ALTER TABLE runs ADD COLUMN recorded_at TEXT;
+        UPDATE runs SET recorded_at = coalesce(imported_at, started_at);
+        CREATE INDEX runs_by_recording ON runs (recorded_at);
+        -- The lexical floor's and each model's quality, stored as soon as measured: a run killed
+        -- in its latency phase keeps them. A finished run's result holds them too.
+        ALTER TABLE runs ADD COLUMN lexical_floor_json TEXT;
+        ALTER TABLE run_models ADD COLUMN quality_json TEXT;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
