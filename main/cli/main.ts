@@ -12,6 +12,7 @@ import { runRunCommand } from './commands/run.ts';
 import { runServeCommand } from './commands/serve.ts';
 import { runSweepCommand } from './commands/sweep.ts';
 import { runShowCommand } from './commands/show.ts';
+import { endQuietlyWhenOutputCloses } from './closed-output.ts';
 import { CliUsageError, HELP } from './usage.ts';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
@@ -30,8 +31,9 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   serve: runServeCommand,
 };
 
-/** Runs one CLI invocation; returns the exit code (0 ok, 1 failure, 2 bad usage, 130 cancelled). */
+/** Runs one CLI invocation; returns the exit code (0 ok, 1 failure, 2 bad usage, 128 + signal: cancelled by it). */
 export async function main(argv: string[]): Promise<number> {
+  endQuietlyWhenOutputCloses();
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(HELP);

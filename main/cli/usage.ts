@@ -105,7 +105,9 @@ Environment: XLIR_DATA_DIR (data folder), XLIR_MODELS_DIR (extra model folder,
 default ~/.cache/xlir-bench/models), XLIR_CACHE_DIR (download cache), XLIR_HOME
 (history folder, default ~/.local/share/xlir-bench, ~/Library/Application
 Support/xlir-bench or %APPDATA%\\xlir-bench).
-Exit codes: 0 ok, 1 error, 2 bad usage, 130 cancelled.
+Exit codes: 0 ok, 1 error, 2 bad usage; a run or sweep stopped by a signal is
+cancelled, stored, and exits 128 + the signal: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP.
+141: standard output was closed (xlir ... | head).
 `;
 
 /** `parseArgs` with usage errors turned into CliUsageError (strict: unknown flags are errors). */

@@ -8,6 +8,7 @@ import { RunConfigSchema, type RunConfigInput } from '../../engine/run/run-confi
 import type { RunResult } from '../../engine/run/run-result.ts';
 import { startHistoryRecording } from '../../store/history-access.ts';
 import { printRunSummary } from '../run-summary.ts';
+import { onStopSignal, signalExitCode } from '../stop-signals.ts';
 import { createProgressBar } from '../terminal.ts';
 import { CliUsageError, parseFlags, parseList, parseNumber } from '../usage.ts';
 
@@ -118,14 +119,10 @@ export async function runRunCommand(args: string[]): Promise<number> {
     recording?.close();
     throw err;
   }
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(130); // a second Ctrl-C does not wait
-    interrupted = true;
-    bar.log('Cancelling after the query in flight (Ctrl-C again to quit at once)…');
+  const stopSignals = onStopSignal((signal) => {
+    bar.log(`${signal}: cancelling after the query in flight, then storing what was measured (${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again to quit at once)…`);
     job.cancel();
-  };
-  process.on('SIGINT', onSigint);
+  });
   try {
     for await (const event of job.events) {
       recording?.record(event);
@@ -152,10 +149,10 @@ export async function runRunCommand(args: string[]): Promise<number> {
     printRunSummary(result, process.stdout);
     if (jsonOut) process.stdout.write(`\nFull result: ${jsonOut}\n`);
     if (recording && result.id === recording.runId) process.stdout.write(`\nSaved in the history as ${result.id.slice(0, 8)} (${recording.file}): xlir show ${result.id.slice(0, 8)}\n`);
-    return result.status === 'cancelled' ? 130 : 0;
+    return result.status === 'cancelled' ? signalExitCode(stopSignals.received ?? 'SIGINT') : 0;
   } finally {
     bar.done();
-    process.off('SIGINT', onSigint);
+    stopSignals.dispose();
     recording?.close();
   }
 }

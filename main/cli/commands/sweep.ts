@@ -4,6 +4,7 @@ import { XlirError } from '../../engine/errors.ts';
 import { modelSearchDirs, resolveModelArgument } from '../../engine/models/model-locations.ts';
 import { describeSettings, runSweep, type SweepResult } from '../../engine/sweep/run-sweep.ts';
 import type { SweepConfigInput } from '../../engine/sweep/sweep-config.ts';
+import { onStopSignal, signalExitCode } from '../stop-signals.ts';
 import { createProgressBar, formatTable } from '../terminal.ts';
 import { CliUsageError, parseFlags, parseList, parseNumber } from '../usage.ts';
 
@@ -90,12 +91,10 @@ export async function runSweepCommand(args: string[]): Promise<number> {
   const { config, jsonOut } = buildSweepConfig(args);
   const bar = createProgressBar();
   const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    bar.log('Cancelling after the run in flight (Ctrl-C again to quit at once)…');
+  const stopSignals = onStopSignal((signal) => {
+    bar.log(`${signal}: cancelling after the run in flight (${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again to quit at once)…`);
     controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  });
   let lastPhase = '';
   try {
     const result = await runSweep(config, {
@@ -110,9 +109,9 @@ export async function runSweepCommand(args: string[]): Promise<number> {
     if (jsonOut) await writeFile(jsonOut, `${JSON.stringify(result, null, 2)}\n`);
     process.stdout.write(`${formatSweep(result)}\n`);
     if (jsonOut) process.stdout.write(`\nFull result: ${jsonOut}\n`);
-    return result.cancelled ? 130 : 0;
+    return result.cancelled ? signalExitCode(stopSignals.received ?? 'SIGINT') : 0;
   } finally {
     bar.done();
-    process.off('SIGINT', onSigint);
+    stopSignals.dispose();
   }
 }
