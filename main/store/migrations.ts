@@ -92,7 +92,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
-    description: 'recording process start time, quality kept as soon as measured, local recording time',
+    description: 'recording process start time, quality kept as soon as measured, local recording time, lowercase run ids',
     up(db) {
       db.exec(`
         -- With pid, the recording process's start time (process-identity.ts): a killed run whose
@@ -107,6 +107,14 @@ export const MIGRATIONS: readonly Migration[] = [
         -- in its latency phase keeps them. A finished run's result holds them too.
         ALTER TABLE runs ADD COLUMN lexical_floor_json TEXT;
         ALTER TABLE run_models ADD COLUMN quality_json TEXT;
+
+        -- Run ids are lowercase: older versions imported an uppercase id as the report gave it, and
+        -- such a run could be listed but not found. A run imported twice (once per case) is one run.
+        DELETE FROM runs WHERE id <> lower(id) AND lower(id) IN (SELECT id FROM runs);
+        PRAGMA defer_foreign_keys = ON;
+        UPDATE run_models SET run_id = lower(run_id) WHERE run_id <> lower(run_id);
+        UPDATE sample_chunks SET run_id = lower(run_id) WHERE run_id <> lower(run_id);
+        UPDATE runs SET id = lower(id), result_json = json_set(result_json, '$.id', lower(id)) WHERE id <> lower(id);
       `);
     },
   },

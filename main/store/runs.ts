@@ -30,7 +30,7 @@ export interface NewRun {
 /** The row of a run about to be measured: status `running` until `storeResult` or `failRun`. */
 export function beginRun(db: HistoryDb, run: NewRun): void {
   db.transaction(() => {
-    const machineId = upsertMachine(db, run.machine);
+    const machineId = upsertMachine(db, run.machine, 'local');
     db.prepare(
       `INSERT INTO runs (id, machine_id, origin, status, started_at, recorded_at, dataset, scenario, config_json, machine_json, pid, process_start)
        VALUES (?, ?, 'local', 'running', ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -99,7 +99,7 @@ export function storeResult(db: HistoryDb, result: RunResult, origin: RunOrigin,
   const { skeleton, series } = splitResultSamples(result);
   const importedAt = origin === 'imported' ? new Date().toISOString() : null;
   db.transaction(() => {
-    const machineId = upsertMachine(db, result.machine, machineLabel);
+    const machineId = upsertMachine(db, result.machine, origin, machineLabel);
     db.prepare(
       `INSERT INTO runs (id, machine_id, origin, status, started_at, finished_at, recorded_at, dataset, scenario, config_json, machine_json, result_json, lexical_floor_json, imported_at)
        VALUES (@id, @machineId, @origin, @status, @startedAt, @finishedAt, @recordedAt, @dataset, @scenario, @config, @machine, @result, @lexicalFloor, @importedAt)

@@ -11,7 +11,8 @@ function header(run: StoredRun): string {
   return [
     `Run ${run.id}: ${run.state}${run.origin === 'imported' ? ' (imported)' : ''}`,
     `Machine ${run.machine.label} (${run.machine.id}): ${p.cpu.model}, ${p.cpu.logicalCores} cores`,
-    `Started ${run.startedAt}${run.finishedAt ? `, finished ${run.finishedAt}` : ''}`,
+    `Started ${run.startedAt}${run.finishedAt ? `, finished ${run.finishedAt}` : ''}${run.origin === 'imported' ? `; imported ${run.recordedAt}` : ''}`,
+    ...(run.dateWarning ? [`Warning: ${run.dateWarning}.`] : []),
     ...(run.error ? [`Error: ${run.error}`] : []),
   ].join('\n');
 }
