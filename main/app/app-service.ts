@@ -85,7 +85,7 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
     listMachines: () => withDb((db) => listMachines(db)),
     labelMachine: ({ ref, label }) => withDb((db) => setMachineLabel(db, ref, label)),
     compareRuns: ({ refs, resamples }) => withDb((db) => compareStoredRuns(db, refs.map((ref) => ({ ref })), { resamples })),
-    exportReport: ({ refs, format }) => exportReport(withDb, refs, format),
+    exportReport: ({ refs, format, redact }) => exportReport(withDb, refs, format, redact),
     importReport: async ({ fileName, text }) => {
       // Validated whole before anything is written: a bad report imports nothing.
       const runs = parseReportText(text, fileName);

@@ -88,10 +88,11 @@ xlir delete    RUN [RUN...] [--force]
 xlir compare   RUN[:MODEL] RUN[:MODEL]... [--resamples N] [--json]
                Same models side by side, ratios to the first run, and whether a latency
                difference is beyond noise (bootstrap). RUN:MODEL picks one model.
-xlir export    RUN [RUN...] --out FILE|- [--format html|json|csv|md|pdf]
+xlir export    RUN [RUN...] --out FILE|- [--format html|json|csv|md|pdf] [--redact]
                Format from --out's extension if not given. html: one self-contained
                file with charts; json: the full runs, for xlir import; csv: one row per
-               query with stage times; pdf: needs Chromium (CHROME_PATH).
+               query with stage times; pdf: needs Chromium (CHROME_PATH). --redact: for
+               sharing, host name, absolute paths and user name left out.
 xlir import    FILE...             Reports from xlir export --format json or xlir run --json
 xlir machines  [--json]            Machines, with their id and label
 xlir machines  label ID "LABEL"    Rename a machine

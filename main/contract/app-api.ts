@@ -68,7 +68,8 @@ export const ApiInputSchemas = {
   listMachines: Empty,
   labelMachine: z.object({ ref: z.string().trim().min(1).max(200), label: MachineLabelSchema }).strict(),
   compareRuns: z.object({ refs: z.array(RunRefSchema).min(1).max(8), resamples: z.number().int().min(100).max(100_000).optional() }).strict(),
-  exportReport: z.object({ refs: z.array(RunRefSchema).min(1).max(8), format: z.enum(REPORT_FORMATS) }).strict(),
+  /** `redact`: for sharing, without the host name, absolute paths and the user's name. */
+  exportReport: z.object({ refs: z.array(RunRefSchema).min(1).max(8), format: z.enum(REPORT_FORMATS), redact: z.boolean().optional() }).strict(),
   importReport: z.object({ fileName: z.string().min(1).max(255), text: z.string().max(REPORT_MAX_BYTES) }).strict(),
 } as const;
 

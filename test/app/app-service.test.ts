@@ -109,7 +109,7 @@ describe('app service: calls', () => {
 
     const other = freshService();
     const outcome = await other.service.call('importReport', { fileName: json.fileName, text: json.content });
-    expect(outcome).toEqual([{ runId: a.id, machineId: expect.any(String), outcome: 'imported' }]);
+    expect(outcome).toEqual([{ runId: a.id, machineId: expect.any(String), outcome: 'imported', warnings: [] }]);
     expect(((await other.service.call('importReport', { fileName: json.fileName, text: json.content })) as ApiOutputs['importReport'])[0].outcome).toBe('exists');
     const imported = (await other.service.call('getRun', { ref: a.id })) as ApiOutputs['getRun'];
     expect(imported.origin).toBe('imported');
@@ -118,6 +118,20 @@ describe('app service: calls', () => {
     const notJson = await failure(other.service, 'importReport', { fileName: 'notes.txt', text: 'hello' });
     expect(notJson).toMatchObject({ status: 400, code: 'REPORT_NOT_JSON' });
     expect(notJson.message).toContain('notes.txt');
+  });
+
+  it('exports a redacted report for sharing: no host name, no absolute paths', async () => {
+    const { service, homeDir } = freshService();
+    const a = syntheticResult({ id: randomUUID(), seed: 6, samples: 20, machine: { hostname: 'alice-thinkpad' } });
+    a.models[0].dir = '/home/alice/models/e5-small';
+    seed(homeDir, a);
+    for (const format of ['json', 'html', 'md'] as const) {
+      const plain = (await service.call('exportReport', { refs: [a.id], format })) as ExportedReport;
+      expect(plain.content).toContain('alice');
+      const redacted = (await service.call('exportReport', { refs: [a.id], format, redact: true })) as ExportedReport;
+      expect(redacted.content, format).not.toMatch(/alice|thinkpad|\/home\//);
+      if (format === 'json') expect(redacted.content).toContain('"dir":"…/e5-small"');
+    }
   });
 
   it('exports the recorded samples of an unfinished run as csv, and refuses other formats for it', async () => {

@@ -226,6 +226,29 @@ describe('history, export, import and compare through the CLI', () => {
     expect(JSON.parse((await cli(home, ['history', '--json'])).stdout)).toEqual([]);
   });
 
+  it('exports with --redact for sharing, and warns of an imported report dated in the future', async () => {
+    const home = tmp('home-redact');
+    const out = tmp('out-redact');
+    const mine = syntheticResult({ seed: 7, samples: 20, machine: { hostname: 'alice-thinkpad' } });
+    mine.models[0].dir = '/home/alice/models/e5-small';
+    const history = openHistory({ file: path.join(home, 'history.sqlite') });
+    storeResult(history.db, mine, 'local');
+    history.close();
+    for (const format of ['json', 'md', 'html']) {
+      const r = await cli(home, ['export', 'last', '--redact', '--format', format, '--out', '-']);
+      expect(r.code).toBe(0);
+      expect(r.stdout, format).not.toMatch(/alice|thinkpad|\/home\//);
+    }
+    expect((await cli(home, ['export', 'last', '--format', 'md', '--out', '-'])).stdout).toContain('alice-thinkpad');
+
+    writeFileSync(path.join(out, 'future.json'), JSON.stringify(syntheticResult({ seed: 8, samples: 5, startedAt: '2099-01-01T00:00:00.000Z', machine: { hostname: 'far' } })));
+    const imported = await cli(home, ['import', path.join(out, 'future.json')]);
+    expect(imported.code).toBe(0);
+    expect(imported.stderr).toMatch(/warning: .*future\.json: run \w{8}: it says it started 2099-01-01T00:00:00\.000Z, after this history got it/);
+    expect((await cli(home, ['history'])).stdout).toMatch(/2099-01-01 00:00 \(date\?\)/);
+    expect((await cli(home, ['show', 'last'])).stdout).toMatch(/Warning: it says it started 2099/);
+  });
+
   it('refuses a malicious or malformed report with a message and imports nothing', async () => {
     const home = tmp('home-evil');
     const dir = tmp('evil');
