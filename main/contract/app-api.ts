@@ -24,6 +24,10 @@ const PathSchema = z.string().min(1).max(4096);
 const RunRefSchema = z.string().trim().min(4).max(64).regex(/^[0-9a-zA-Z-]+$/, 'a run id has letters, digits and dashes only');
 const Empty = z.object({}).strict();
 
+/** What a folder is picked for: the dialog's title says it. */
+export const FOLDER_PURPOSES = ['model-folder', 'data-folder', 'dataset-folder', 'embeddings-folder'] as const;
+export type FolderPurpose = (typeof FOLDER_PURPOSES)[number];
+
 export const REPORT_FORMATS = ['html', 'json', 'csv', 'md', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
@@ -47,6 +51,11 @@ export const ApiInputSchemas = {
   /** Checks a folder holds a model (or models) and remembers it in the preferences. */
   addModelFolder: z.object({ path: PathSchema }).strict(),
   listDatasets: z.object({ dataDir: PathSchema.optional() }).strict(),
+  /**
+   * The desktop app's native folder dialog; the folder picked may then be named in any call
+   * (main/app/folder-access.ts). `path` is null when the user cancels. Not in the browser.
+   */
+  pickFolder: z.object({ purpose: z.enum(FOLDER_PURPOSES) }).strict(),
   getPreferences: Empty,
   savePreferences: PreferencesSchema,
   /** Starts a benchmark; fails if one is running (one at a time: runs would disturb each other's timings). */
@@ -102,6 +111,7 @@ export interface ApiOutputs {
   listModels: AppModelListing[];
   addModelFolder: { preferences: Preferences; models: AppModelListing[] };
   listDatasets: DatasetInfo[];
+  pickFolder: { path: string | null };
   getPreferences: Preferences;
   savePreferences: Preferences;
   startRun: { runId: string };
