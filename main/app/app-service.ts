@@ -3,9 +3,11 @@ import { ApiInputSchemas, isApiMethod, type ApiMethod, type ApiOutputs, type Api
 import { dataCacheDir } from '../engine/datasets/data-dir.ts';
 import { listDatasets } from '../engine/datasets/registry.ts';
 import { XlirError } from '../engine/errors.ts';
+import { currentMachineLimits } from '../engine/machine/machine-limits.ts';
 import { captureMachineProfile } from '../engine/machine/machine-profile.ts';
 import { detectProviders } from '../engine/models/execution-providers.ts';
 import { bundledModelsDir, userModelsDir } from '../engine/models/model-locations.ts';
+import { parseBoundedRunConfig } from '../engine/run/bounded-config.ts';
 import type { RunConfig } from '../engine/run/run-config.ts';
 import { parseReportText } from '../report/import-report.ts';
 import { compareStoredRuns } from '../report/compare-stored-runs.ts';
@@ -80,7 +82,7 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
   const handlers: Handlers = {
     doctor: async () => {
       const [machine, providers] = await Promise.all([captureMachineProfile(), detectProviders()]);
-      return { machine, providers };
+      return { machine, providers, limits: currentMachineLimits() };
     },
     listModels: () => listAppModels(preferences.load().modelFolders),
     addModelFolder: async ({ path: folder }) => {
@@ -107,10 +109,12 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
       for (const dir of input.modelFolders.filter((d) => !known.has(d))) folders.check(dir, 'Model folder', 'read');
       return preferences.save(input);
     },
-    startRun: async ({ config }) => {
-      const models = resolveRunModels(config.models, preferences.load().modelFolders);
-      checkRunFolders(config, models);
-      return session.start({ ...config, models, dataset: { ...config.dataset, dataDir: config.dataset.dataDir ?? options.dataDir } });
+    startRun: async ({ config: given }) => {
+      const models = resolveRunModels(given.models, preferences.load().modelFolders);
+      checkRunFolders(given, models);
+      // Every number within what this machine can do, before anything runs or is recorded.
+      const config = await parseBoundedRunConfig({ ...given, models, dataset: { ...given.dataset, dataDir: given.dataset.dataDir ?? options.dataDir } }, models);
+      return session.start(config);
     },
     cancelRun: async ({ runId }) => session.cancel(runId),
     activeRun: async () => session.active(),

@@ -111,10 +111,30 @@ cancelled, stored, and exits 128 + the signal: 130 Ctrl-C, 143 SIGTERM, 129 SIGH
 141: standard output was closed (xlir ... | head).
 `;
 
+/**
+ * `--flag -1` as `--flag=-1`: parseArgs takes a value that starts with "-" for a flag of its own
+ * ("argument is ambiguous"), so a negative number would never reach the message that says what
+ * the flag allows.
+ */
+function joinNegativeNumbers(args: readonly string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = /^--([^=]+)$/.exec(args[i])?.[1];
+    const next = args[i + 1];
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-(\d|\.\d|Infinity)/.test(next)) {
+      out.push(`${args[i]}=${next}`);
+      i++;
+    } else {
+      out.push(args[i]);
+    }
+  }
+  return out;
+}
+
 /** `parseArgs` with usage errors turned into CliUsageError (strict: unknown flags are errors). */
 export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false, allowNegative: true }).values;
+    return parseArgs({ args: joinNegativeNumbers(args, options), options, strict: true, allowPositionals: false, allowNegative: true }).values;
   } catch (err) {
     throw new CliUsageError((err as Error).message);
   }
@@ -123,7 +143,7 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(ar
 /** As `parseFlags`, for commands that also take operands (run ids, files). */
 export function parseFlagsAndOperands<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
   try {
-    const { values, positionals } = parseArgs({ args, options, strict: true, allowPositionals: true, allowNegative: true });
+    const { values, positionals } = parseArgs({ args: joinNegativeNumbers(args, options), options, strict: true, allowPositionals: true, allowNegative: true });
     return { flags: values, operands: positionals };
   } catch (err) {
     throw new CliUsageError((err as Error).message);

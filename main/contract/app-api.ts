@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { MachineLimits } from '../engine/machine/machine-limits.ts';
 import type { MachineProfile } from '../engine/machine/machine-profile.ts';
 import type { ModelListing } from '../engine/models/discover.ts';
 import type { ProviderReport } from '../engine/models/execution-providers.ts';
@@ -107,7 +108,8 @@ export interface ExportedReport {
 }
 
 export interface ApiOutputs {
-  doctor: { machine: MachineProfile; providers: ProviderReport };
+  /** `limits`: what bounds a run's options here (run/option-bounds.ts); the run form checks with them. */
+  doctor: { machine: MachineProfile; providers: ProviderReport; limits: MachineLimits };
   listModels: AppModelListing[];
   addModelFolder: { preferences: Preferences; models: AppModelListing[] };
   listDatasets: DatasetInfo[];

@@ -13,7 +13,7 @@ import { openHistory } from '../../main/store/open-history.ts';
 import { startRecording } from '../../main/store/run-recorder.ts';
 import { storeResult } from '../../main/store/runs.ts';
 import type { RunResult } from '../../main/engine/run/run-result.ts';
-import { dataDir, tinyEncoderDir, tinyModelCopy } from '../run/fixtures.ts';
+import { dataDir, quickConfig, tinyEncoderDir, tinyModelCopy } from '../run/fixtures.ts';
 import { syntheticResult } from '../store/synthetic-result.ts';
 
 const tmp = (name: string) => mkdtempSync(path.join(os.tmpdir(), `xlir-app-${name}-`));
@@ -157,6 +157,23 @@ describe('app service: calls', () => {
     const pdf = (await service.call('exportReport', { refs: [a.id], format: 'pdf' })) as ExportedReport;
     expect(pdf).toMatchObject({ mimeType: 'application/pdf', encoding: 'base64', fileName: `xlir-${a.id.slice(0, 8)}.pdf` });
     expect(Buffer.from(pdf.content, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
+  });
+});
+
+describe('app service: run options out of bounds', () => {
+  it('refuses what the machine cannot do, with the limit and why, before anything runs or is recorded', async () => {
+    const { service } = freshService({ dataDir });
+    const cores = os.availableParallelism();
+    const threads = await failure(service, 'startRun', { config: quickConfig([tinyEncoderDir], { provider: { intraOpThreads: 100_000 } }) });
+    expect(threads).toMatchObject({ status: 400, code: 'CONFIG_INVALID' });
+    expect(threads.message).toContain(`provider.intraOpThreads: must be at most ${cores}: this machine has ${cores} logical cores`);
+    const rate = await failure(service, 'startRun', { config: quickConfig([tinyEncoderDir], { scenario: { kind: 'server', targetQps: 0.000001, warmupQueries: 1, minQueries: 5, minDurationMs: 0 } }) });
+    expect(rate.message).toMatch(/scenario\.targetQps: must be at least 0\.1 queries\/s/);
+    const batch = await failure(service, 'startRun', { config: quickConfig([tinyEncoderDir], { encodeBatchSize: 1_000_000_000 }) });
+    expect(batch.message).toMatch(/encodeBatchSize: must be at most \d+: a sequence of 64 tokens takes about/);
+    expect(await service.call('listRuns', {})).toEqual([]);
+    expect(await service.call('activeRun', {})).toBeNull();
+    await service.close();
   });
 });
 

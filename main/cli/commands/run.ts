@@ -4,9 +4,11 @@ import { XlirError } from '../../engine/errors.ts';
 import { modelSearchDirs, resolveModelArgument, bundledModelsDir } from '../../engine/models/model-locations.ts';
 import { listModels } from '../../engine/models/discover.ts';
 import { startBenchmark } from '../../engine/run/benchmark-job.ts';
-import { RunConfigSchema, type RunConfigInput } from '../../engine/run/run-config.ts';
+import { boundedRunConfigSchema, runLimitsFor } from '../../engine/run/bounded-config.ts';
+import type { RunConfigInput } from '../../engine/run/run-config.ts';
 import type { RunResult } from '../../engine/run/run-result.ts';
 import { startHistoryRecording } from '../../store/history-access.ts';
+import { optionUsageError, RUN_OPTION_FLAGS } from '../option-flags.ts';
 import { printRunSummary } from '../run-summary.ts';
 import { onStopSignal, signalExitCode } from '../stop-signals.ts';
 import { createProgressBar } from '../terminal.ts';
@@ -60,7 +62,7 @@ async function resolveModels(values: string[] | undefined): Promise<string[]> {
   });
 }
 
-/** Flags → run configuration; the engine's schema then validates ranges and combinations. */
+/** Flags → run configuration; the bounded schema then validates ranges and combinations. */
 export async function buildRunConfig(args: string[]): Promise<{ config: RunConfigInput; jsonOut?: string; history: boolean }> {
   const f = parseFlags(args, RUN_FLAGS);
   const scenarioKind = f.scenario ?? 'single-stream';
@@ -106,11 +108,14 @@ export async function buildRunConfig(args: string[]): Promise<{ config: RunConfi
 }
 
 export async function runRunCommand(args: string[]): Promise<number> {
-  const { config, jsonOut, history } = await buildRunConfig(args);
+  const { config: input, jsonOut, history } = await buildRunConfig(args);
+  // Every number within what this machine can do, before anything loads or is recorded.
+  const parsed = boundedRunConfigSchema(await runLimitsFor(input.models)).safeParse(input);
+  if (!parsed.success) throw optionUsageError(parsed.error, RUN_OPTION_FLAGS);
+  const config = parsed.data;
   const bar = createProgressBar();
-  // Every run is kept unless --no-history; an invalid configuration is left to startBenchmark's message.
-  const parsed = RunConfigSchema.safeParse(config);
-  const recording = history && parsed.success ? await startHistoryRecording(parsed.data, (message) => bar.log(`warning: ${message}`)) : undefined;
+  // Every run is kept unless --no-history.
+  const recording = history ? await startHistoryRecording(config, (message) => bar.log(`warning: ${message}`)) : undefined;
   let job: ReturnType<typeof startBenchmark>;
   try {
     job = startBenchmark(config);

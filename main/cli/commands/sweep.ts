@@ -3,7 +3,10 @@ import path from 'node:path';
 import { XlirError } from '../../engine/errors.ts';
 import { modelSearchDirs, resolveModelArgument } from '../../engine/models/model-locations.ts';
 import { describeSettings, runSweep, type SweepResult } from '../../engine/sweep/run-sweep.ts';
-import type { SweepConfigInput } from '../../engine/sweep/sweep-config.ts';
+import { currentMachineLimits } from '../../engine/machine/machine-limits.ts';
+import { boundedSweepConfigSchema, modelSize } from '../../engine/run/bounded-config.ts';
+import { SweepConfigSchema, type SweepConfigInput } from '../../engine/sweep/sweep-config.ts';
+import { optionUsageError, SWEEP_OPTION_FLAGS } from '../option-flags.ts';
 import { onStopSignal, signalExitCode } from '../stop-signals.ts';
 import { createProgressBar, formatTable } from '../terminal.ts';
 import { CliUsageError, parseFlags, parseList, parseNumber } from '../usage.ts';
@@ -88,7 +91,11 @@ export function formatSweep(result: SweepResult): string {
 }
 
 export async function runSweepCommand(args: string[]): Promise<number> {
-  const { config, jsonOut } = buildSweepConfig(args);
+  const { config: input, jsonOut } = buildSweepConfig(args);
+  const size = await modelSize(input.model);
+  const parsed = (size ? boundedSweepConfigSchema(currentMachineLimits(), size) : SweepConfigSchema).safeParse(input);
+  if (!parsed.success) throw optionUsageError(parsed.error, SWEEP_OPTION_FLAGS);
+  const config = parsed.data;
   const bar = createProgressBar();
   const controller = new AbortController();
   const stopSignals = onStopSignal((signal) => {
