@@ -3,9 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { apiError } from '../../main/app/api-error.ts';
 import { listAppModels, resolveRunModels } from '../../main/app/app-models.ts';
-import { createAppService, type AppService } from '../../main/app/app-service.ts';
+import { createAppService } from '../../main/app/app-service.ts';
 import type { ApiOutputs, ExportedReport, Preferences } from '../../main/contract/app-api.ts';
 import { bundledModelsDir } from '../../main/engine/models/model-locations.ts';
 import { findChromium } from '../../main/report/pdf-report.ts';
@@ -15,6 +14,7 @@ import { storeResult } from '../../main/store/runs.ts';
 import type { RunResult } from '../../main/engine/run/run-result.ts';
 import { dataDir, quickConfig, tinyEncoderDir, tinyModelCopy } from '../run/fixtures.ts';
 import { syntheticResult } from '../store/synthetic-result.ts';
+import { failure } from './call-failure.ts';
 
 const tmp = (name: string) => mkdtempSync(path.join(os.tmpdir(), `xlir-app-${name}-`));
 
@@ -33,16 +33,6 @@ function seed(homeDir: string, ...results: RunResult[]): void {
   history.close();
 }
 
-/** The code and status a call fails with. */
-async function failure(service: AppService, method: string, input: unknown) {
-  try {
-    await service.call(method, input);
-  } catch (err) {
-    const { status, body } = apiError(err);
-    return { status, ...body.error };
-  }
-  throw new Error(`${method} did not fail`);
-}
 
 describe('app service: calls', () => {
   it('refuses unknown calls and invalid input with the issue named', async () => {

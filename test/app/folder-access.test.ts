@@ -2,22 +2,13 @@ import { cpSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { apiError } from '../../main/app/api-error.ts';
-import { createAppService, type AppService } from '../../main/app/app-service.ts';
+import { createAppService } from '../../main/app/app-service.ts';
 import type { ApiOutputs } from '../../main/contract/app-api.ts';
 import { dataDir, quickConfig, tinyEncoderDir } from '../run/fixtures.ts';
+import { failure } from './call-failure.ts';
 
 const tmp = (name: string) => mkdtempSync(path.join(os.tmpdir(), `xlir-folders-${name}-`));
 
-async function failure(service: AppService, method: string, input: unknown) {
-  try {
-    await service.call(method, input);
-  } catch (err) {
-    const { status, body } = apiError(err);
-    return { status, ...body.error };
-  }
-  throw new Error(`${method} did not fail`);
-}
 
 /**
  * The desktop app as main.ts makes it: every folder a call names must be one the user picked in a

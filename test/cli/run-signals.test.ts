@@ -1,12 +1,13 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { openHistory } from '../../main/store/open-history.ts';
-import { listRuns, loadRun, type RunListing } from '../../main/store/run-queries.ts';
+import { loadRun, type RunListing } from '../../main/store/run-queries.ts';
 import { dataDir, repoRoot, tinyModelCopy } from '../run/fixtures.ts';
+import { waitForHistory } from '../store/temp-history.ts';
 
 const exec = promisify(execFile);
 const xlir = path.join(repoRoot, 'main/cli/xlir.mjs');
@@ -27,15 +28,7 @@ describe('xlir run stopped by a signal', () => {
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
       const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
       const file = path.join(home, 'history.sqlite');
-      let measuring = false;
-      for (let waited = 0; !measuring && waited < 90_000; waited += 100) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        if (!existsSync(file)) continue;
-        const history = openHistory({ file });
-        measuring = (listRuns(history.db)[0]?.models[0]?.samples ?? 0) > 0;
-        history.close();
-      }
-      expect(measuring).toBe(true);
+      expect(await waitForHistory(file, (runs) => (runs[0]?.models[0]?.samples ?? 0) > 0)).toBe(true);
       child.kill(signal);
       expect(await exited).toBe(code);
 

@@ -170,6 +170,21 @@ async function* sseData(res: Response): AsyncGenerator<string> {
 }
 
 describe('xlir serve: event stream', () => {
+  /** A server over an app whose events the test sends itself. */
+  async function serverWithFakeEvents(pingIntervalMs?: number) {
+    const listeners = new Set<(e: AppEvent) => void>();
+    const fake: AppService = {
+      call: async () => null,
+      onEvent(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      close: async () => {},
+    };
+    const server = await startServer({ service: fake, staticDir: tmp('unbuilt'), ...(pingIntervalMs !== undefined && { pingIntervalMs }) });
+    return { server, listeners, send: (e: AppEvent) => listeners.forEach((l) => l(e)) };
+  }
+
   it('delivers a run started over HTTP from run-started to run-finished', async () => {
     const service = createAppService({ homeDir: tmp('home'), warn: () => {} });
     const server = await startServer({ service, staticDir: tmp('unbuilt') });
@@ -198,16 +213,7 @@ describe('xlir serve: event stream', () => {
   });
 
   it('pings, unsubscribes a client that goes away, and ends the streams on close', async () => {
-    const listeners = new Set<(e: AppEvent) => void>();
-    const fake: AppService = {
-      call: async () => null,
-      onEvent(listener) {
-        listeners.add(listener);
-        return () => listeners.delete(listener);
-      },
-      close: async () => {},
-    };
-    const server = await startServer({ service: fake, staticDir: tmp('unbuilt'), pingIntervalMs: 20 });
+    const { server, listeners } = await serverWithFakeEvents(20);
     const url = `http://127.0.0.1:${server.port}/api/events`;
     const headers = { Authorization: `Bearer ${server.token}` };
 
@@ -233,21 +239,6 @@ describe('xlir serve: event stream', () => {
     for (;;) if ((await rest.next()).done) break;
     expect(listeners.size).toBe(0);
   });
-
-  /** A server over an app whose events the test sends itself. */
-  async function serverWithFakeEvents() {
-    const listeners = new Set<(e: AppEvent) => void>();
-    const fake: AppService = {
-      call: async () => null,
-      onEvent(listener) {
-        listeners.add(listener);
-        return () => listeners.delete(listener);
-      },
-      close: async () => {},
-    };
-    const server = await startServer({ service: fake, staticDir: tmp('unbuilt') });
-    return { server, listeners, send: (e: AppEvent) => listeners.forEach((l) => l(e)) };
-  }
 
   it(`bounds the streams one token may hold open (${MAX_EVENT_STREAMS}), with a message; a closed one frees its place`, async () => {
     const { server, listeners } = await serverWithFakeEvents();

@@ -12,7 +12,7 @@ import { dataDir, repoRoot, tinyModelCopy } from '../run/fixtures.ts';
 import { startRecording } from '../../main/store/run-recorder.ts';
 import { storeResult } from '../../main/store/runs.ts';
 import { syntheticResult } from './synthetic-result.ts';
-import { sha256Of } from './temp-history.ts';
+import { sha256Of, waitForHistory } from './temp-history.ts';
 
 const exec = promisify(execFile);
 const xlir = path.join(repoRoot, 'main/cli/xlir.mjs');
@@ -110,18 +110,11 @@ describe('history, export, import and compare through the CLI', () => {
   it('leaves a killed xlir run in the history as incomplete, with the samples it measured', async () => {
     const home = tmp('home-killed');
     const child = spawn(process.execPath, [xlir, 'run', '--model', baseline, ...quick, '--no-quality', '--min-queries', '1000000', '--min-duration', '600'], { env: { ...process.env, XLIR_HOME: home }, stdio: 'ignore' });
-    const file = path.join(home, 'history.sqlite');
     let recorded = 0;
-    for (let waited = 0; recorded < 200 && waited < 60_000; waited += 100) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      if (!existsSync(file)) continue;
-      const history = openHistory({ file });
-      recorded = listRuns(history.db)[0]?.models[0]?.samples ?? 0;
-      history.close();
-    }
+    const measured = await waitForHistory(path.join(home, 'history.sqlite'), (runs) => (recorded = runs[0]?.models[0]?.samples ?? 0) >= 200, 60_000);
     child.kill('SIGKILL');
     await new Promise((resolve) => child.on('exit', resolve));
-    expect(recorded).toBeGreaterThanOrEqual(200);
+    expect(measured).toBe(true);
 
     const listed = JSON.parse((await cli(home, ['history', '--json'])).stdout) as RunListing[];
     expect(listed).toHaveLength(1);
@@ -139,15 +132,7 @@ describe('history, export, import and compare through the CLI', () => {
   it('keeps the quality a killed run measured: kill -9 in its latency phase leaves every mAP', async () => {
     const home = tmp('home-killed-quality');
     const child = spawn(process.execPath, [xlir, 'run', '--model', baseline, '--model', hybrid, ...quick.filter((a) => a !== '--no-lexical-floor'), '--min-queries', '1000000', '--min-duration', '600'], { env: { ...process.env, XLIR_HOME: home }, stdio: 'ignore' });
-    const file = path.join(home, 'history.sqlite');
-    let latencyStarted = false;
-    for (let waited = 0; !latencyStarted && waited < 90_000; waited += 100) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      if (!existsSync(file)) continue;
-      const history = openHistory({ file });
-      latencyStarted = (listRuns(history.db)[0]?.models ?? []).some((m) => m.samples > 0);
-      history.close();
-    }
+    const latencyStarted = await waitForHistory(path.join(home, 'history.sqlite'), (runs) => (runs[0]?.models ?? []).some((m) => m.samples > 0));
     child.kill('SIGKILL');
     await new Promise((resolve) => child.on('exit', resolve));
     expect(latencyStarted).toBe(true);
