@@ -82,6 +82,7 @@ xlir doctor    [--json]
 xlir history   [--machine ID|LABEL] [--model NAME] [--dataset NAME] [--limit N] [--json]
                Filters match part of a machine label or model name, or an id prefix.
 xlir show      RUN                 RUN: an id from xlir history (or its start), or last
+               (the run this history got last, recorded or imported)
 xlir delete    RUN [RUN...] [--force]
                Removes finished, failed or incomplete runs. --force also removes one
                shown as running whose process id went to another program.
