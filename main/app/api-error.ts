@@ -18,6 +18,7 @@ function statusOf(code: string): number {
   if (code === 'INVALID_INPUT' || code === 'INVALID_JSON') return 400;
   if (code === 'UNKNOWN_METHOD' || code.endsWith('_NOT_FOUND')) return 404;
   if (code === 'BODY_TOO_LARGE') return 413;
+  if (code === 'FOLDER_NOT_ALLOWED') return 403;
   if (CONFLICT_CODES.has(code)) return 409;
   if (SERVER_CODES.has(code)) return 500;
   // Any other XlirError is about what was asked (an unfinished run to report, a dataset not at hand).

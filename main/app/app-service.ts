@@ -1,9 +1,14 @@
 import path from 'node:path';
-import { ApiInputSchemas, isApiMethod, type ApiMethod, type ApiOutputs, type ApiParsedInput, type AppEvent } from '../contract/app-api.ts';
+import { ApiInputSchemas, isApiMethod, type ApiMethod, type ApiOutputs, type ApiParsedInput, type AppEvent, type FolderPurpose } from '../contract/app-api.ts';
+import { dataCacheDir } from '../engine/datasets/data-dir.ts';
 import { listDatasets } from '../engine/datasets/registry.ts';
 import { XlirError } from '../engine/errors.ts';
+import { currentMachineLimits } from '../engine/machine/machine-limits.ts';
 import { captureMachineProfile } from '../engine/machine/machine-profile.ts';
 import { detectProviders } from '../engine/models/execution-providers.ts';
+import { bundledModelsDir, userModelsDir } from '../engine/models/model-locations.ts';
+import { parseBoundedRunConfig } from '../engine/run/bounded-config.ts';
+import type { RunConfig } from '../engine/run/run-config.ts';
 import { parseReportText } from '../report/import-report.ts';
 import { compareStoredRuns } from '../report/compare-stored-runs.ts';
 import { withHistory } from '../store/history-access.ts';
@@ -16,6 +21,7 @@ import { deleteRun } from '../store/runs.ts';
 import { describeZodIssues } from './api-error.ts';
 import { checkModelFolder, listAppModels, resolveRunModels } from './app-models.ts';
 import { exportReport } from './export-report.ts';
+import { folderAccess } from './folder-access.ts';
 import { preferencesFile } from './preferences.ts';
 import { createRunSession } from './run-session.ts';
 
@@ -28,6 +34,13 @@ export interface AppServiceOptions {
   dataDir?: string;
   /** Problems that do not fail a call (a damaged preferences file); default: standard error. */
   warn?: (message: string) => void;
+  /**
+   * The desktop app: folders a page names must be ones the user picked or configured, for reading
+   * too (folder-access.ts). Writing is confined either way.
+   */
+  confineFolders?: boolean;
+  /** A native folder dialog (the desktop app's); null when the user cancels. Without it, pickFolder is not available. */
+  pickFolder?: (purpose: FolderPurpose) => Promise<string | null>;
 }
 
 export interface AppService {
@@ -50,27 +63,58 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
   const historyFile = path.resolve(options.historyFile ?? (options.homeDir !== undefined ? path.join(homeDir, HISTORY_FILE_NAME) : historyDatabasePath()));
   const warn = options.warn ?? ((message: string) => process.stderr.write(`warning: ${message}\n`));
   const preferences = preferencesFile(homeDir, warn);
+  const folders = folderAccess({
+    homeDir,
+    confineReads: options.confineFolders === true,
+    warn,
+    configured: () => [bundledModelsDir(), userModelsDir(), dataCacheDir(), ...[options.dataDir, process.env.XLIR_DATA_DIR].filter((d): d is string => d !== undefined && d !== ''), ...preferences.load().modelFolders],
+  });
+  /** The folders a run's configuration names, each checked before anything runs. */
+  const checkRunFolders = (config: RunConfig, models: readonly string[]) => {
+    for (const dir of models) folders.check(dir, 'Model folder', 'read');
+    if (config.dataset.dataDir !== undefined) folders.check(config.dataset.dataDir, 'Data folder', 'read');
+    if (config.dataset.path !== undefined) folders.check(config.dataset.path, 'Dataset folder', 'read');
+    if (config.saveEmbeddingsDir !== undefined) folders.check(config.saveEmbeddingsDir, 'Embeddings folder', 'write');
+  };
   const session = createRunSession({ historyFile });
   const withDb = <T>(fn: (db: HistoryDb) => T, verify = false) => withHistory(({ db }) => fn(db), { file: historyFile, verify });
 
   const handlers: Handlers = {
     doctor: async () => {
       const [machine, providers] = await Promise.all([captureMachineProfile(), detectProviders()]);
-      return { machine, providers };
+      return { machine, providers, limits: currentMachineLimits() };
     },
     listModels: () => listAppModels(preferences.load().modelFolders),
     addModelFolder: async ({ path: folder }) => {
+      folders.check(folder, 'Model folder', 'read');
       const dir = await checkModelFolder(folder);
       const current = preferences.load();
       const saved = preferences.save({ ...current, modelFolders: current.modelFolders.includes(dir) ? current.modelFolders : [...current.modelFolders, dir] });
       return { preferences: saved, models: await listAppModels(saved.modelFolders) };
     },
-    listDatasets: async ({ dataDir }) => listDatasets({ dataDir: dataDir ?? options.dataDir }),
+    listDatasets: async ({ dataDir }) => {
+      if (dataDir !== undefined) folders.check(dataDir, 'Data folder', 'read');
+      return listDatasets({ dataDir: dataDir ?? options.dataDir });
+    },
+    pickFolder: async ({ purpose }) => {
+      if (!options.pickFolder) throw new XlirError('NOT_AVAILABLE', 'Choosing a folder in a dialog needs the desktop app: in the browser, type the folder\'s path.');
+      const picked = await options.pickFolder(purpose);
+      if (picked !== null) folders.grant(picked);
+      return { path: picked };
+    },
     getPreferences: async () => preferences.load(),
-    savePreferences: async (input) => preferences.save(input),
-    startRun: async ({ config }) => {
-      const models = resolveRunModels(config.models, preferences.load().modelFolders);
-      return session.start({ ...config, models, dataset: { ...config.dataset, dataDir: config.dataset.dataDir ?? options.dataDir } });
+    savePreferences: async (input) => {
+      // A page cannot grant itself folders by saving them as model folders.
+      const known = new Set(preferences.load().modelFolders);
+      for (const dir of input.modelFolders.filter((d) => !known.has(d))) folders.check(dir, 'Model folder', 'read');
+      return preferences.save(input);
+    },
+    startRun: async ({ config: given }) => {
+      const models = resolveRunModels(given.models, preferences.load().modelFolders);
+      checkRunFolders(given, models);
+      // Every number within what this machine can do, before anything runs or is recorded.
+      const config = await parseBoundedRunConfig({ ...given, models, dataset: { ...given.dataset, dataDir: given.dataset.dataDir ?? options.dataDir } }, models);
+      return session.start(config);
     },
     cancelRun: async ({ runId }) => session.cancel(runId),
     activeRun: async () => session.active(),
@@ -85,7 +129,7 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
     listMachines: () => withDb((db) => listMachines(db)),
     labelMachine: ({ ref, label }) => withDb((db) => setMachineLabel(db, ref, label)),
     compareRuns: ({ refs, resamples }) => withDb((db) => compareStoredRuns(db, refs.map((ref) => ({ ref })), { resamples })),
-    exportReport: ({ refs, format }) => exportReport(withDb, refs, format),
+    exportReport: ({ refs, format, redact }) => exportReport(withDb, refs, format, redact),
     importReport: async ({ fileName, text }) => {
       // Validated whole before anything is written: a bad report imports nothing.
       const runs = parseReportText(text, fileName);

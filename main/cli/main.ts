@@ -14,6 +14,7 @@ import { runServeCommand } from './commands/serve.ts';
 import { runSweepCommand } from './commands/sweep.ts';
 import { runVariantsCommand } from './commands/variants.ts';
 import { runShowCommand } from './commands/show.ts';
+import { endQuietlyWhenOutputCloses } from './closed-output.ts';
 import { CliUsageError, HELP } from './usage.ts';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
@@ -34,8 +35,9 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   serve: runServeCommand,
 };
 
-/** Runs one CLI invocation; returns the exit code (0 ok, 1 failure, 2 bad usage, 130 cancelled). */
+/** Runs one CLI invocation; returns the exit code (0 ok, 1 failure, 2 bad usage, 128 + signal: cancelled by it). */
 export async function main(argv: string[]): Promise<number> {
+  endQuietlyWhenOutputCloses();
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(HELP);

@@ -55,7 +55,8 @@ function rooflineSection(m: ModelRun): string {
   return [head, ...lines, ...r.notes.map((n) => `  note: ${n}`)].join('\n');
 }
 
-function qualitySection(models: ModelRun[], lexicalFloor: QualityResult | null): string {
+/** The quality table: the lexical floor and every model measured; notes for those that were not. */
+export function qualitySection(models: readonly Pick<ModelRun, 'name' | 'quality' | 'qualityNote' | 'candidateContext'>[], lexicalFloor: QualityResult | null): string {
   const columns = [
     ...(lexicalFloor ? [{ name: 'TF-IDF floor', quality: lexicalFloor }] : []),
     ...models.flatMap((m) => (m.quality ? [{ name: m.name, quality: m.quality }] : [])),

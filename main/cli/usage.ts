@@ -101,14 +101,18 @@ xlir doctor    [--json]
 xlir history   [--machine ID|LABEL] [--model NAME] [--dataset NAME] [--limit N] [--json]
                Filters match part of a machine label or model name, or an id prefix.
 xlir show      RUN                 RUN: an id from xlir history (or its start), or last
-xlir delete    RUN [RUN...]        Removes finished, failed or incomplete runs
+               (the run this history got last, recorded or imported)
+xlir delete    RUN [RUN...] [--force]
+               Removes finished, failed or incomplete runs. --force also removes one
+               shown as running whose process id went to another program.
 xlir compare   RUN[:MODEL] RUN[:MODEL]... [--resamples N] [--json]
                Same models side by side, ratios to the first run, and whether a latency
                difference is beyond noise (bootstrap). RUN:MODEL picks one model.
-xlir export    RUN [RUN...] --out FILE|- [--format html|json|csv|md|pdf]
+xlir export    RUN [RUN...] --out FILE|- [--format html|json|csv|md|pdf] [--redact]
                Format from --out's extension if not given. html: one self-contained
                file with charts; json: the full runs, for xlir import; csv: one row per
-               query with stage times; pdf: needs Chromium (CHROME_PATH).
+               query with stage times; pdf: needs Chromium (CHROME_PATH). --redact: for
+               sharing, host name, absolute paths and user name left out.
 xlir import    FILE...             Reports from xlir export --format json or xlir run --json
 xlir machines  [--json]            Machines, with their id and label
 xlir machines  label ID "LABEL"    Rename a machine
@@ -122,13 +126,35 @@ Environment: XLIR_DATA_DIR (data folder), XLIR_MODELS_DIR (extra model folder,
 default ~/.cache/xlir-bench/models), XLIR_CACHE_DIR (download cache), XLIR_HOME
 (history folder, default ~/.local/share/xlir-bench, ~/Library/Application
 Support/xlir-bench or %APPDATA%\\xlir-bench).
-Exit codes: 0 ok, 1 error, 2 bad usage, 130 cancelled.
+Exit codes: 0 ok, 1 error, 2 bad usage; a run or sweep stopped by a signal is
+cancelled, stored, and exits 128 + the signal: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP.
+141: standard output was closed (xlir ... | head).
 `;
+
+/**
+ * `--flag -1` as `--flag=-1`: parseArgs takes a value that starts with "-" for a flag of its own
+ * ("argument is ambiguous"), so a negative number would never reach the message that says what
+ * the flag allows.
+ */
+function joinNegativeNumbers(args: readonly string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = /^--([^=]+)$/.exec(args[i])?.[1];
+    const next = args[i + 1];
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-(\d|\.\d|Infinity)/.test(next)) {
+      out.push(`${args[i]}=${next}`);
+      i++;
+    } else {
+      out.push(args[i]);
+    }
+  }
+  return out;
+}
 
 /** `parseArgs` with usage errors turned into CliUsageError (strict: unknown flags are errors). */
 export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false, allowNegative: true }).values;
+    return parseArgs({ args: joinNegativeNumbers(args, options), options, strict: true, allowPositionals: false, allowNegative: true }).values;
   } catch (err) {
     throw new CliUsageError((err as Error).message);
   }
@@ -137,7 +163,7 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(ar
 /** As `parseFlags`, for commands that also take operands (run ids, files). */
 export function parseFlagsAndOperands<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
   try {
-    const { values, positionals } = parseArgs({ args, options, strict: true, allowPositionals: true, allowNegative: true });
+    const { values, positionals } = parseArgs({ args: joinNegativeNumbers(args, options), options, strict: true, allowPositionals: true, allowNegative: true });
     return { flags: values, operands: positionals };
   } catch (err) {
     throw new CliUsageError((err as Error).message);

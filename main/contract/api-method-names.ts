@@ -10,6 +10,7 @@ const METHODS = {
   listModels: true,
   addModelFolder: true,
   listDatasets: true,
+  pickFolder: true,
   getPreferences: true,
   savePreferences: true,
   startRun: true,

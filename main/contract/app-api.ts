@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { MachineLimits } from '../engine/machine/machine-limits.ts';
 import type { MachineProfile } from '../engine/machine/machine-profile.ts';
 import type { ModelListing } from '../engine/models/discover.ts';
 import type { ProviderReport } from '../engine/models/execution-providers.ts';
@@ -24,6 +25,10 @@ const PathSchema = z.string().min(1).max(4096);
 const RunRefSchema = z.string().trim().min(4).max(64).regex(/^[0-9a-zA-Z-]+$/, 'a run id has letters, digits and dashes only');
 const Empty = z.object({}).strict();
 
+/** What a folder is picked for: the dialog's title says it. */
+export const FOLDER_PURPOSES = ['model-folder', 'data-folder', 'dataset-folder', 'embeddings-folder'] as const;
+export type FolderPurpose = (typeof FOLDER_PURPOSES)[number];
+
 export const REPORT_FORMATS = ['html', 'json', 'csv', 'md', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
@@ -47,6 +52,11 @@ export const ApiInputSchemas = {
   /** Checks a folder holds a model (or models) and remembers it in the preferences. */
   addModelFolder: z.object({ path: PathSchema }).strict(),
   listDatasets: z.object({ dataDir: PathSchema.optional() }).strict(),
+  /**
+   * The desktop app's native folder dialog; the folder picked may then be named in any call
+   * (main/app/folder-access.ts). `path` is null when the user cancels. Not in the browser.
+   */
+  pickFolder: z.object({ purpose: z.enum(FOLDER_PURPOSES) }).strict(),
   getPreferences: Empty,
   savePreferences: PreferencesSchema,
   /** Starts a benchmark; fails if one is running (one at a time: runs would disturb each other's timings). */
@@ -68,7 +78,8 @@ export const ApiInputSchemas = {
   listMachines: Empty,
   labelMachine: z.object({ ref: z.string().trim().min(1).max(200), label: MachineLabelSchema }).strict(),
   compareRuns: z.object({ refs: z.array(RunRefSchema).min(1).max(8), resamples: z.number().int().min(100).max(100_000).optional() }).strict(),
-  exportReport: z.object({ refs: z.array(RunRefSchema).min(1).max(8), format: z.enum(REPORT_FORMATS) }).strict(),
+  /** `redact`: for sharing, without the host name, absolute paths and the user's name. */
+  exportReport: z.object({ refs: z.array(RunRefSchema).min(1).max(8), format: z.enum(REPORT_FORMATS), redact: z.boolean().optional() }).strict(),
   importReport: z.object({ fileName: z.string().min(1).max(255), text: z.string().max(REPORT_MAX_BYTES) }).strict(),
 } as const;
 
@@ -97,10 +108,12 @@ export interface ExportedReport {
 }
 
 export interface ApiOutputs {
-  doctor: { machine: MachineProfile; providers: ProviderReport };
+  /** `limits`: what bounds a run's options here (run/option-bounds.ts); the run form checks with them. */
+  doctor: { machine: MachineProfile; providers: ProviderReport; limits: MachineLimits };
   listModels: AppModelListing[];
   addModelFolder: { preferences: Preferences; models: AppModelListing[] };
   listDatasets: DatasetInfo[];
+  pickFolder: { path: string | null };
   getPreferences: Preferences;
   savePreferences: Preferences;
   startRun: { runId: string };

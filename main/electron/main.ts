@@ -1,12 +1,12 @@
 import { fileURLToPath } from 'node:url';
-import { BrowserWindow, app, dialog, ipcMain, protocol, session, shell, type WebContents } from 'electron';
+import { BrowserWindow, app, dialog, ipcMain, protocol, session, type WebContents } from 'electron';
 import { apiError } from '../app/api-error.ts';
 import { createAppService, type AppService } from '../app/app-service.ts';
-import type { AppEvent } from '../contract/app-api.ts';
+import type { AppEvent, FolderPurpose } from '../contract/app-api.ts';
 import { APP_INDEX_URL, APP_SCHEME } from './app-origin.ts';
 import { serveAppRequest } from './app-protocol.ts';
 import { CALL_CHANNEL, EVENT_CHANNEL, settleCall, type CallOutcome } from './ipc-envelope.ts';
-import { externalBrowserUrl, isNavigationAllowed, isPermissionGranted, isTrustedIpcSender, REMOTE_URL_PATTERNS, secureWebPreferences } from './window-security.ts';
+import { isDownloadAllowed, isNavigationAllowed, isPermissionGranted, isTrustedIpcSender, REMOTE_URL_PATTERNS, secureWebPreferences } from './window-security.ts';
 
 /**
  * The desktop app's main process: one window showing the renderer, the app service behind it.
@@ -73,7 +73,8 @@ function start(): void {
   void app.whenReady().then(() => {
     secureSession();
     protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, RENDERER_DIR));
-    const appService = createAppService();
+    // Pages name only folders the user picked in this dialog or configured (folder-access.ts).
+    const appService = createAppService({ confineFolders: true, pickFolder: (purpose) => pickFolder(window, purpose) });
     service = appService;
     ipcMain.handle(CALL_CHANNEL, (event, method: unknown, input: unknown) => {
       const frame = event.senderFrame;
@@ -98,6 +99,25 @@ function secureSession(): void {
   ses.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionGranted(permission, requestingOrigin));
   ses.setDevicePermissionHandler(() => false);
   ses.webRequest.onBeforeRequest({ urls: REMOTE_URL_PATTERNS }, (_details, callback) => callback({ cancel: true }));
+  ses.on('will-download', (event, item) => {
+    if (!isDownloadAllowed(item.getURL())) return event.preventDefault();
+    // No save path set: Electron asks the user where to save.
+    item.setSaveDialogOptions({ title: 'Save the report', defaultPath: item.getFilename() });
+  });
+}
+
+const FOLDER_DIALOG_TITLES: Record<FolderPurpose, string> = {
+  'model-folder': 'Choose a model folder',
+  'data-folder': 'Choose the data folder (the one that holds xquad-r/)',
+  'dataset-folder': 'Choose the folder with the dataset files',
+  'embeddings-folder': 'Choose where to save embeddings',
+};
+
+/** The native folder dialog, over the window when there is one; null when cancelled. */
+async function pickFolder(window: BrowserWindow | undefined, purpose: FolderPurpose): Promise<string | null> {
+  const options = { title: FOLDER_DIALOG_TITLES[purpose], properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };
+  const picked = window && !window.isDestroyed() ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+  return picked.canceled || picked.filePaths.length === 0 ? null : picked.filePaths[0];
 }
 
 function guardContents(contents: WebContents): void {
@@ -109,11 +129,8 @@ function guardContents(contents: WebContents): void {
   contents.on('will-navigate', refuseForeign);
   contents.on('will-frame-navigate', refuseForeign);
   contents.on('will-redirect', refuseForeign);
-  contents.setWindowOpenHandler(({ url }) => {
-    const external = externalBrowserUrl(url);
-    if (external !== null) void shell.openExternal(external);
-    return { action: 'deny' };
-  });
+  // No new windows, and nothing handed to the system browser: the UI has no external link.
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 }
 
 function createWindow(): BrowserWindow {

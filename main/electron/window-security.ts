@@ -5,7 +5,9 @@ import { isAppUrl } from './app-origin.ts';
  * What the desktop window may do, as plain decisions main.ts wires into Electron's hooks (and the
  * tests check without Electron). The page is our own bundle, but anything it renders comes from
  * model folders, datasets and imported reports, so it is treated like untrusted web content:
- * no Node, no navigation away, no new windows, no permissions, no remote requests.
+ * no Node, no navigation away, no new windows and no links handed to the system browser (the app
+ * has none to open), no downloads but its own exports, no permissions, no remote requests, and no
+ * folder it may name that the user did not pick or configure (main/app/folder-access.ts).
  */
 
 /** Electron's security checklist: isolated, sandboxed, no Node, web security on, nothing experimental. */
@@ -34,18 +36,12 @@ export function isNavigationAllowed(url: string): boolean {
 }
 
 /**
- * New windows are always denied; an http(s) link opened in a new window (target=_blank,
- * window.open) goes to the system browser instead. Returns the URL to hand to the OS, or null
- * for every other scheme (file:, javascript:, custom handlers) so nothing else is ever launched.
+ * Downloads are cancelled unless the page made the file itself: an exported report, handed over as
+ * a Blob of the app's own origin (`blob:app://xlir/…`). Nothing from the network, another origin,
+ * a data: URL or a file: path is ever saved. The user picks where it goes (a save dialog).
  */
-export function externalBrowserUrl(url: string): string | null {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : null;
+export function isDownloadAllowed(url: string): boolean {
+  return url.startsWith('blob:') && isAppUrl(url.slice('blob:'.length));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { XlirError } from '../engine/errors.ts';
 import { RUN_RESULT_VERSION, RunResultSchema, type RunResult } from '../engine/run/run-result.ts';
-import { codePointName, unsafeCharacter } from '../store/printable-text.ts';
+import { describeUnsafeCharacter, unsafeCharacter } from '../store/printable-text.ts';
 import { REPORT_FORMAT, REPORT_VERSION, ReportFileSchema } from './json-report.ts';
 
 /** Larger report files are refused unread: an untrusted file must not exhaust memory. */
@@ -64,7 +64,7 @@ function upgradeResult(raw: unknown, where: string): RunResult {
 function assertPrintable(value: unknown, path: string): void {
   if (typeof value === 'string') {
     const bad = unsafeCharacter(value, true);
-    if (bad !== undefined) throw new XlirError('REPORT_UNSAFE', `${path} contains the control character ${codePointName(bad)}: refused, as a report must not carry terminal escapes or reordering marks.`);
+    if (bad !== undefined) throw new XlirError('REPORT_UNSAFE', `${path} contains ${describeUnsafeCharacter(bad)}: refused, as a report must not carry terminal escapes, invisible or reordering marks.`);
   } else if (Array.isArray(value)) {
     // Sample arrays are long and numeric: checking their first element's type is enough to skip them.
     if (value.length > 0 && typeof value[0] === 'number') return;

@@ -45,4 +45,4 @@ export const MachineLabelSchema = z
   .trim()
   .min(1, 'a machine label cannot be empty')
   .max(MACHINE_LABEL_MAX, `a machine label has at most ${MACHINE_LABEL_MAX} characters`)
-  .refine((s) => unsafeCharacter(s, false) === undefined, 'a machine label cannot contain control characters');
+  .refine((s) => unsafeCharacter(s, false) === undefined, 'a machine label cannot contain control characters, nor invisible or reordering marks (zero-width, bidirectional)');

@@ -15,15 +15,17 @@ export const MachineListingSchema = z.object({
 export type MachineListing = z.infer<typeof MachineListingSchema>;
 
 /**
- * Registers the machine a run was made on (or updates its profile to the latest seen) and returns
- * its id. `label` names a machine new to this history (an imported report carries its label);
- * a known machine keeps the label the user gave it.
+ * Registers the machine a run was made on and returns its id. A run recorded here brings this
+ * machine's latest profile (software upgrades, GPU driver); an imported run never changes a
+ * machine already known — a report with the same host name and hardware as this machine must not
+ * rewrite what this machine recorded about itself. `label` names a machine new to this history
+ * (an imported report carries its label); a known machine keeps the label the user gave it.
  */
-export function upsertMachine(db: HistoryDb, profile: MachineProfile, label?: string): string {
+export function upsertMachine(db: HistoryDb, profile: MachineProfile, origin: 'local' | 'imported', label?: string): string {
   const id = machineId(profile);
   const known = db.prepare('SELECT 1 FROM machines WHERE id = ?').get(id);
   if (known) {
-    db.prepare('UPDATE machines SET profile_json = ? WHERE id = ?').run(JSON.stringify(profile), id);
+    if (origin === 'local') db.prepare('UPDATE machines SET profile_json = ? WHERE id = ?').run(JSON.stringify(profile), id);
   } else {
     const parsedLabel = label === undefined ? undefined : MachineLabelSchema.safeParse(label);
     db.prepare('INSERT INTO machines (id, label, profile_json, first_seen) VALUES (?, ?, ?, ?)').run(

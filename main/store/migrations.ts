@@ -90,20 +90,55 @@ export const MIGRATIONS: readonly Migration[] = [
       db.pragma(`application_id = ${HISTORY_APPLICATION_ID}`);
     },
   },
+  {
+    version: 2,
+    description: 'recording process start time, quality kept as soon as measured, local recording time, lowercase run ids',
+    up(db) {
+      db.exec(`
+        -- With pid, the recording process's start time (process-identity.ts): a killed run whose
+        -- pid went to another process is not taken for one in progress. Null in older rows.
+        ALTER TABLE runs ADD COLUMN process_start TEXT;
+        -- When this history got the run (its start here; the import for an imported one): what
+        -- "last" means, whatever date another machine's clock put in a report.
+        ALTER TABLE runs ADD COLUMN recorded_at TEXT;
+        UPDATE runs SET recorded_at = coalesce(imported_at, started_at);
+        CREATE INDEX runs_by_recording ON runs (recorded_at);
+        -- The lexical floor's and each model's quality, stored as soon as measured: a run killed
+        -- in its latency phase keeps them. A finished run's result holds them too.
+        ALTER TABLE runs ADD COLUMN lexical_floor_json TEXT;
+        ALTER TABLE run_models ADD COLUMN quality_json TEXT;
+
+        -- Run ids are lowercase: older versions imported an uppercase id as the report gave it, and
+        -- such a run could be listed but not found. A run imported twice (once per case) is one run.
+        DELETE FROM runs WHERE id <> lower(id) AND lower(id) IN (SELECT id FROM runs);
+        PRAGMA defer_foreign_keys = ON;
+        UPDATE run_models SET run_id = lower(run_id) WHERE run_id <> lower(run_id);
+        UPDATE sample_chunks SET run_id = lower(run_id) WHERE run_id <> lower(run_id);
+        UPDATE runs SET id = lower(id), result_json = json_set(result_json, '$.id', lower(id)) WHERE id <> lower(id);
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
-/** Applies the steps above `from`, each with its version bump in one transaction: a crash leaves a whole version. */
-export function migrate(db: Database, from: number, steps: readonly Migration[] = MIGRATIONS): number {
-  let version = from;
+/**
+ * Applies the steps this history lacks, each with its version bump in one transaction: a crash
+ * leaves a whole version. The version is read inside each step's write transaction (BEGIN
+ * IMMEDIATE), not before it: processes opening a brand-new history at the same moment take
+ * turns, and the second finds the step done instead of creating the same tables again.
+ */
+export function migrate(db: Database, steps: readonly Migration[] = MIGRATIONS): number {
+  let version = db.pragma('user_version', { simple: true }) as number;
   for (const step of steps) {
     if (step.version <= version) continue;
-    db.transaction(() => {
+    version = db.transaction(() => {
+      const current = db.pragma('user_version', { simple: true }) as number;
+      if (current >= step.version) return current;
       step.up(db);
       db.pragma(`user_version = ${step.version}`);
+      return step.version;
     }).immediate();
-    version = step.version;
   }
   return version;
 }

@@ -39,6 +39,7 @@ export function openHistory(options: OpenHistoryOptions = {}): History {
   const file = path.resolve(options.file ?? historyDatabasePath());
   const migrations = options.migrations ?? MIGRATIONS;
   const latest = migrations[migrations.length - 1].version;
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
   try {
     if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new XlirError('HISTORY_CANNOT_OPEN', `The history database ${file} is a folder, not a file: move it away, or set XLIR_HOME to another folder.`);
     mkdirSync(path.dirname(file), { recursive: true });
@@ -47,11 +48,14 @@ export function openHistory(options: OpenHistoryOptions = {}): History {
   }
   let db: HistoryDb | undefined;
   try {
-    db = new Database(file, { timeout: options.busyTimeoutMs ?? 5_000 });
-    // Read-only checks first: a refused file must not even be switched to WAL.
-    const version = db.pragma('user_version', { simple: true }) as number;
-    const applicationId = db.pragma('application_id', { simple: true }) as number;
-    const tables = (db.prepare("SELECT count(*) AS n FROM sqlite_schema").get() as { n: number }).n;
+    db = new Database(file, { timeout: busyTimeoutMs });
+    // Read-only checks first: a refused file must not even be switched to WAL. One read
+    // transaction, so that another process creating the history meanwhile is seen whole or not at all.
+    const { version, applicationId, tables } = db.transaction((handle: HistoryDb) => ({
+      version: handle.pragma('user_version', { simple: true }) as number,
+      applicationId: handle.pragma('application_id', { simple: true }) as number,
+      tables: (handle.prepare('SELECT count(*) AS n FROM sqlite_schema').get() as { n: number }).n,
+    }))(db);
     if (applicationId !== HISTORY_APPLICATION_ID && (applicationId !== 0 || tables > 0)) {
       throw new XlirError('HISTORY_FOREIGN', `${file} is an SQLite database but not an XLIR Bench history; it was left untouched. Set XLIR_HOME to another folder, or move the file away.`);
     }
@@ -63,15 +67,38 @@ export function openHistory(options: OpenHistoryOptions = {}): History {
       const check = db.pragma('quick_check', { simple: true }) as string;
       if (check !== 'ok') throw new XlirError('HISTORY_CORRUPT', corruptMessage(file, check));
     }
-    db.pragma('journal_mode = WAL');
+    switchToWal(db, busyTimeoutMs);
     db.pragma('synchronous = NORMAL'); // in WAL: a crash of the process loses nothing committed, a power cut at most the last commits
     db.pragma('foreign_keys = ON');
-    migrate(db, version, migrations);
+    migrate(db, migrations);
     const opened = db;
     return { db: opened, file, close: () => opened.close() };
   } catch (err) {
     db?.close();
     throw historyError(err, file);
+  }
+}
+
+const isBusy = (err: unknown) => String((err as { code?: unknown }).code ?? '').startsWith('SQLITE_BUSY');
+const sleepMs = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * Turns the file to WAL (a lasting property of the file: after the first open there is nothing to
+ * do). Converting needs the file to itself, and SQLite does not call the busy handler for it, so
+ * processes creating a new history at the same moment would fail here: the conversion is retried,
+ * with growing pauses, for as long as any other statement would wait for a lock.
+ */
+function switchToWal(db: HistoryDb, busyTimeoutMs: number): void {
+  const deadline = Date.now() + busyTimeoutMs;
+  for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+    try {
+      if (db.pragma('journal_mode', { simple: true }) === 'wal') return;
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if (!isBusy(err) || Date.now() >= deadline) throw err;
+    }
+    sleepMs(pause);
   }
 }
 

@@ -6,6 +6,8 @@ import type { RunConfig } from '../engine/run/run-config.ts';
 import type { RunResult } from '../engine/run/run-result.ts';
 import type { HistoryDb } from './open-history.ts';
 import { joinResultSamples } from './result-samples.ts';
+import type { QualityResult } from '../engine/metrics/quality-result.ts';
+import { runState } from './recording-process.ts';
 import type { RunOrigin, RunStatus } from './runs.ts';
 import { decodeBatchSamples, decodeQuerySamples, type EncodedChunk, type SampleLayout } from './sample-codec.ts';
 
@@ -20,6 +22,10 @@ export const RunListingSchema = z.object({
   origin: z.enum(['local', 'imported']),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
+  /** When this history got the run: its start for a local run, its import for an imported one. */
+  recordedAt: z.string(),
+  /** Set where the start date cannot be right (a report dated in the future): says why. */
+  dateWarning: z.string().nullable(),
   machine: z.object({ id: z.string(), label: z.string() }),
   dataset: z.string(),
   languages: z.array(z.string()).nullable(),
@@ -60,10 +66,15 @@ export interface StoredRun {
   state: RunState;
   startedAt: string;
   finishedAt: string | null;
+  recordedAt: string;
+  dateWarning: string | null;
   error: string | null;
   config: RunConfig;
   machineProfile: MachineProfile;
-  models: { position: number; name: string; samples: number }[];
+  /** Each model's quality is kept as soon as measured: an unfinished run has those it got to. */
+  models: { position: number; name: string; samples: number; quality: QualityResult | null }[];
+  /** The character 3-gram TF-IDF quality, once measured. */
+  lexicalFloor: QualityResult | null;
   /** The full result, traces included; null for a run that never finished (running, incomplete, failed). */
   result: RunResult | null;
 }
@@ -76,18 +87,15 @@ export interface RecordedSeries {
   samples: LatencySample[] | BatchSample[];
 }
 
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+/** Clocks of different machines disagree a little; a day more is not a clock's drift but a wrong date. */
+const CLOCK_SKEW_MS = 24 * 3600_000;
 
-export function runState(status: RunStatus, pid: number | null): RunState {
-  return status === 'running' && (pid === null || !isAlive(pid)) ? 'incomplete' : status;
+/**
+ * Why a run's start date cannot be right, or null: a run cannot start after this history got it
+ * (an imported report dated in the future: its machine's clock, or the file, is wrong).
+ */
+export function implausibleStart(startedAt: string, recordedAt: string): string | null {
+  return Date.parse(startedAt) > Date.parse(recordedAt) + CLOCK_SKEW_MS ? `it says it started ${startedAt}, after this history got it (${recordedAt}): that date is wrong` : null;
 }
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -100,10 +108,12 @@ interface RunRow {
   status: RunStatus;
   started_at: string;
   finished_at: string | null;
+  recorded_at: string;
   dataset: string;
   scenario: string;
   config_json: string;
   pid: number | null;
+  process_start: string | null;
   error: string | null;
 }
 
@@ -140,7 +150,7 @@ export function listRuns(db: HistoryDb, filter: RunFilter = {}): RunListing[] {
   }
   const runs = db
     .prepare(
-      `SELECT r.id, r.machine_id, m.label, r.origin, r.status, r.started_at, r.finished_at, r.dataset, r.scenario, r.config_json, r.pid, r.error
+      `SELECT r.id, r.machine_id, m.label, r.origin, r.status, r.started_at, r.finished_at, r.recorded_at, r.dataset, r.scenario, r.config_json, r.pid, r.process_start, r.error
        FROM runs r JOIN machines m ON m.id = r.machine_id
        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY r.started_at DESC, r.id LIMIT @limit`,
@@ -153,10 +163,12 @@ export function listRuns(db: HistoryDb, filter: RunFilter = {}): RunListing[] {
     const config = JSON.parse(r.config_json) as RunConfig;
     return {
       id: r.id,
-      state: runState(r.status, r.pid),
+      state: runState(r),
       origin: r.origin,
       startedAt: r.started_at,
       finishedAt: r.finished_at,
+      recordedAt: r.recorded_at,
+      dateWarning: implausibleStart(r.started_at, r.recorded_at),
       machine: { id: r.machine_id, label: r.label },
       dataset: r.dataset,
       languages: config.dataset.langs ?? null,
@@ -180,12 +192,13 @@ export function listRuns(db: HistoryDb, filter: RunFilter = {}): RunListing[] {
 
 /**
  * A run's id from what a user types: the full id, 4+ leading characters of it (as `xlir history`
- * prints 8), or `last` (the most recent run).
+ * prints 8), or `last`: the run this history got most recently (recorded or imported), whatever
+ * date a report from another machine carries.
  */
 export function resolveRunRef(db: HistoryDb, ref: string): string {
   const wanted = ref.trim().toLowerCase();
   if (wanted === 'last') {
-    const row = db.prepare('SELECT id FROM runs ORDER BY started_at DESC LIMIT 1').get() as { id: string } | undefined;
+    const row = db.prepare('SELECT id FROM runs ORDER BY recorded_at DESC, rowid DESC LIMIT 1').get() as { id: string } | undefined;
     if (!row) throw new XlirError('RUN_NOT_FOUND', 'The history has no runs yet: "xlir run" records one.');
     return row.id;
   }
@@ -228,12 +241,14 @@ export function loadRecordedSeries(db: HistoryDb, runId: string): RecordedSeries
 export function loadRun(db: HistoryDb, runId: string): StoredRun {
   const row = db
     .prepare(
-      `SELECT r.id, r.machine_id, m.label, r.origin, r.status, r.started_at, r.finished_at, r.dataset, r.scenario, r.config_json, r.machine_json, r.result_json, r.pid, r.error
+      `SELECT r.id, r.machine_id, m.label, r.origin, r.status, r.started_at, r.finished_at, r.recorded_at, r.dataset, r.scenario, r.config_json, r.machine_json,
+         r.result_json, r.lexical_floor_json, r.pid, r.process_start, r.error
        FROM runs r JOIN machines m ON m.id = r.machine_id WHERE r.id = ?`,
     )
-    .get(runId) as (RunRow & { machine_json: string; result_json: string | null }) | undefined;
+    .get(runId) as (RunRow & { machine_json: string; result_json: string | null; lexical_floor_json: string | null }) | undefined;
   if (!row) throw new XlirError('RUN_NOT_FOUND', `No run ${runId} in the history.`);
-  const models = db.prepare('SELECT position, name, samples FROM run_models WHERE run_id = ? ORDER BY position').all(runId) as StoredRun['models'];
+  const modelRows = db.prepare('SELECT position, name, samples, quality_json FROM run_models WHERE run_id = ? ORDER BY position').all(runId) as { position: number; name: string; samples: number; quality_json: string | null }[];
+  const models = modelRows.map((m) => ({ position: m.position, name: m.name, samples: m.samples, quality: m.quality_json === null ? null : (JSON.parse(m.quality_json) as QualityResult) }));
   const result =
     row.result_json === null
       ? null
@@ -246,13 +261,16 @@ export function loadRun(db: HistoryDb, runId: string): StoredRun {
     machine: { id: row.machine_id, label: row.label },
     origin: row.origin,
     status: row.status,
-    state: runState(row.status, row.pid),
+    state: runState(row),
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+    recordedAt: row.recorded_at,
+    dateWarning: implausibleStart(row.started_at, row.recorded_at),
     error: row.error,
     config: JSON.parse(row.config_json) as RunConfig,
     machineProfile: JSON.parse(row.machine_json) as MachineProfile,
     models,
+    lexicalFloor: row.lexical_floor_json === null ? null : (JSON.parse(row.lexical_floor_json) as QualityResult),
     result,
   };
 }

@@ -1,12 +1,15 @@
 import { XlirError } from '../engine/errors.ts';
 import type { BatchSample, LatencySample } from '../engine/latency/latency-sample.ts';
 import type { MachineProfile } from '../engine/machine/machine-profile.ts';
+import type { ProcessIdentity } from '../engine/machine/process-identity.ts';
+import type { QualityResult } from '../engine/metrics/quality-result.ts';
 import type { RunConfig } from '../engine/run/run-config.ts';
 import type { ModelRun, RunResult } from '../engine/run/run-result.ts';
 import { upsertMachine } from './machines.ts';
 import type { HistoryDb } from './open-history.ts';
 import { splitResultSamples } from './result-samples.ts';
-import { runState } from './run-queries.ts';
+import { recordingProcess, runState, type RecordingRow } from './recording-process.ts';
+import type { RunState } from './run-queries.ts';
 import { encodeBatchSamples, encodeQuerySamples } from './sample-codec.ts';
 
 export type RunStatus = 'running' | 'completed' | 'cancelled' | 'failed';
@@ -21,23 +24,33 @@ export interface NewRun {
   machine: MachineProfile;
   startedAt: string;
   /** The recording process: while it lives the run is in progress, after it the run is incomplete. */
-  pid: number;
+  process: ProcessIdentity;
 }
 
 /** The row of a run about to be measured: status `running` until `storeResult` or `failRun`. */
 export function beginRun(db: HistoryDb, run: NewRun): void {
   db.transaction(() => {
-    const machineId = upsertMachine(db, run.machine);
+    const machineId = upsertMachine(db, run.machine, 'local');
     db.prepare(
-      `INSERT INTO runs (id, machine_id, origin, status, started_at, dataset, scenario, config_json, machine_json, pid)
-       VALUES (?, ?, 'local', 'running', ?, ?, ?, ?, ?, ?)`,
-    ).run(run.id, machineId, run.startedAt, run.config.dataset.name, run.config.scenario.kind, JSON.stringify(run.config), JSON.stringify(run.machine), run.pid);
+      `INSERT INTO runs (id, machine_id, origin, status, started_at, recorded_at, dataset, scenario, config_json, machine_json, pid, process_start)
+       VALUES (?, ?, 'local', 'running', ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(run.id, machineId, run.startedAt, run.startedAt, run.config.dataset.name, run.config.scenario.kind, JSON.stringify(run.config), JSON.stringify(run.machine), run.process.pid, run.process.startTime);
   }).immediate();
 }
 
 /** Names the model at `position` of a run (before its result gives the full record). */
 export function addRunModel(db: HistoryDb, runId: string, position: number, name: string): void {
   db.prepare('INSERT OR IGNORE INTO run_models (run_id, position, name) VALUES (?, ?, ?)').run(runId, position, name);
+}
+
+/** A model's quality, kept as soon as measured (the finished result, if the run gets there, holds it too). */
+export function storeModelQuality(db: HistoryDb, runId: string, position: number, quality: QualityResult): void {
+  db.prepare('UPDATE run_models SET quality_json = ?, map_multilingual = ? WHERE run_id = ? AND position = ?').run(JSON.stringify(quality), quality.multilingual.map, runId, position);
+}
+
+/** The lexical floor's quality, kept as soon as measured. */
+export function storeLexicalFloor(db: HistoryDb, runId: string, quality: QualityResult): void {
+  db.prepare('UPDATE runs SET lexical_floor_json = ? WHERE id = ?').run(JSON.stringify(quality), runId);
 }
 
 /** Appends one chunk of a trace and counts its samples for the model: the caller's transaction. */
@@ -84,13 +97,15 @@ function modelFigures(m: ModelRun) {
  */
 export function storeResult(db: HistoryDb, result: RunResult, origin: RunOrigin, machineLabel?: string): void {
   const { skeleton, series } = splitResultSamples(result);
+  const importedAt = origin === 'imported' ? new Date().toISOString() : null;
   db.transaction(() => {
-    const machineId = upsertMachine(db, result.machine, machineLabel);
+    const machineId = upsertMachine(db, result.machine, origin, machineLabel);
     db.prepare(
-      `INSERT INTO runs (id, machine_id, origin, status, started_at, finished_at, dataset, scenario, config_json, machine_json, result_json, imported_at)
-       VALUES (@id, @machineId, @origin, @status, @startedAt, @finishedAt, @dataset, @scenario, @config, @machine, @result, @importedAt)
+      `INSERT INTO runs (id, machine_id, origin, status, started_at, finished_at, recorded_at, dataset, scenario, config_json, machine_json, result_json, lexical_floor_json, imported_at)
+       VALUES (@id, @machineId, @origin, @status, @startedAt, @finishedAt, @recordedAt, @dataset, @scenario, @config, @machine, @result, @lexicalFloor, @importedAt)
        ON CONFLICT (id) DO UPDATE SET machine_id = @machineId, status = @status, started_at = @startedAt, finished_at = @finishedAt,
-         dataset = @dataset, scenario = @scenario, config_json = @config, machine_json = @machine, result_json = @result, error = NULL`,
+         dataset = @dataset, scenario = @scenario, config_json = @config, machine_json = @machine, result_json = @result,
+         lexical_floor_json = @lexicalFloor, error = NULL`,
     ).run({
       id: result.id,
       machineId,
@@ -103,17 +118,20 @@ export function storeResult(db: HistoryDb, result: RunResult, origin: RunOrigin,
       config: JSON.stringify(result.config),
       machine: JSON.stringify(result.machine),
       result: JSON.stringify(skeleton),
-      importedAt: origin === 'imported' ? new Date().toISOString() : null,
+      lexicalFloor: result.lexicalFloor === null ? null : JSON.stringify(result.lexicalFloor),
+      importedAt,
+      // A local run that was recorded as it went keeps the time its row was made (ON CONFLICT above).
+      recordedAt: importedAt ?? result.startedAt,
     });
     db.prepare('DELETE FROM sample_chunks WHERE run_id = ?').run(result.id);
     db.prepare('DELETE FROM run_models WHERE run_id = ?').run(result.id);
     const insertModel = db.prepare(
-      `INSERT INTO run_models (run_id, position, name, sha256, checkpoint, provider, samples, p50_ms, p99_ms, throughput_qps, map_multilingual)
-       VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
+      `INSERT INTO run_models (run_id, position, name, sha256, checkpoint, provider, samples, p50_ms, p99_ms, throughput_qps, map_multilingual, quality_json)
+       VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`,
     );
     result.models.forEach((m, position) => {
       const f = modelFigures(m);
-      insertModel.run(result.id, position, m.name, m.model.sha256, m.manifest.checkpoint, m.provider.actual, f.p50, f.p99, f.qps, f.map);
+      insertModel.run(result.id, position, m.name, m.model.sha256, m.manifest.checkpoint, m.provider.actual, f.p50, f.p99, f.qps, f.map, m.quality === null ? null : JSON.stringify(m.quality));
     });
     for (const s of series) {
       for (let start = 0, chunk = 0; start < s.samples.length; start += CHUNK_SAMPLES, chunk++) {
@@ -133,16 +151,28 @@ export function runExists(db: HistoryDb, runId: string): boolean {
 }
 
 /**
- * Removes a run with its models and samples (the schema cascades to both); its machine stays, with
- * its label. A run whose recording process is alive is refused: that process is still writing it.
+ * Removes a run with its models and samples (the schema cascades to both) and returns the state it
+ * was in; its machine stays, with its label. A run whose recording process is alive is refused: that process is still writing it.
+ * `force` removes it all the same: for a run whose process the history cannot tell from a live
+ * one (no start time was kept, and its pid now belongs to another process).
  */
-export function deleteRun(db: HistoryDb, runId: string): void {
-  db.transaction(() => {
-    const row = db.prepare('SELECT status, pid FROM runs WHERE id = ?').get(runId) as { status: RunStatus; pid: number | null } | undefined;
+export function deleteRun(db: HistoryDb, runId: string, options: { force?: boolean } = {}): RunState {
+  return db.transaction(() => {
+    const row = db.prepare('SELECT status, pid, process_start FROM runs WHERE id = ?').get(runId) as RecordingRow | undefined;
     if (!row) throw new XlirError('RUN_NOT_FOUND', `No run ${runId} in the history.`);
-    if (runState(row.status, row.pid) === 'running') {
-      throw new XlirError('RUN_IN_PROGRESS', `Run ${runId.slice(0, 8)} is still being recorded (process ${row.pid}): cancel it, or wait until it ends, then delete it.`);
-    }
+    const state = runState(row);
+    if (state === 'running' && !options.force) throw new XlirError('RUN_IN_PROGRESS', stillRecordingMessage(runId, row));
     db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
+    return state;
   }).immediate();
+}
+
+function stillRecordingMessage(runId: string, row: RecordingRow): string {
+  const short = runId.slice(0, 8);
+  const recorder = recordingProcess(row)!;
+  const how = `Run ${short} is still being recorded by process ${recorder.pid}: cancel it (Ctrl-C where it runs, or kill ${recorder.pid}) or wait until it ends, then delete it.`;
+  // With its start time the process is surely the recorder; without, the pid may have gone to another process.
+  return recorder.startTime !== null
+    ? how
+    : `${how} If process ${recorder.pid} is not that run (it was killed, and its process id went to another program), "xlir delete --force ${short}" removes it.`;
 }

@@ -3,9 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { apiError } from '../../main/app/api-error.ts';
 import { listAppModels, resolveRunModels } from '../../main/app/app-models.ts';
-import { createAppService, type AppService } from '../../main/app/app-service.ts';
+import { createAppService } from '../../main/app/app-service.ts';
 import type { ApiOutputs, ExportedReport, Preferences } from '../../main/contract/app-api.ts';
 import { bundledModelsDir } from '../../main/engine/models/model-locations.ts';
 import { findChromium } from '../../main/report/pdf-report.ts';
@@ -13,8 +12,9 @@ import { openHistory } from '../../main/store/open-history.ts';
 import { startRecording } from '../../main/store/run-recorder.ts';
 import { storeResult } from '../../main/store/runs.ts';
 import type { RunResult } from '../../main/engine/run/run-result.ts';
-import { dataDir, tinyEncoderDir, tinyModelCopy } from '../run/fixtures.ts';
+import { dataDir, quickConfig, tinyEncoderDir, tinyModelCopy } from '../run/fixtures.ts';
 import { syntheticResult } from '../store/synthetic-result.ts';
+import { failure } from './call-failure.ts';
 
 const tmp = (name: string) => mkdtempSync(path.join(os.tmpdir(), `xlir-app-${name}-`));
 
@@ -33,16 +33,6 @@ function seed(homeDir: string, ...results: RunResult[]): void {
   history.close();
 }
 
-/** The code and status a call fails with. */
-async function failure(service: AppService, method: string, input: unknown) {
-  try {
-    await service.call(method, input);
-  } catch (err) {
-    const { status, body } = apiError(err);
-    return { status, ...body.error };
-  }
-  throw new Error(`${method} did not fail`);
-}
 
 describe('app service: calls', () => {
   it('refuses unknown calls and invalid input with the issue named', async () => {
@@ -109,7 +99,7 @@ describe('app service: calls', () => {
 
     const other = freshService();
     const outcome = await other.service.call('importReport', { fileName: json.fileName, text: json.content });
-    expect(outcome).toEqual([{ runId: a.id, machineId: expect.any(String), outcome: 'imported' }]);
+    expect(outcome).toEqual([{ runId: a.id, machineId: expect.any(String), outcome: 'imported', warnings: [] }]);
     expect(((await other.service.call('importReport', { fileName: json.fileName, text: json.content })) as ApiOutputs['importReport'])[0].outcome).toBe('exists');
     const imported = (await other.service.call('getRun', { ref: a.id })) as ApiOutputs['getRun'];
     expect(imported.origin).toBe('imported');
@@ -118,6 +108,20 @@ describe('app service: calls', () => {
     const notJson = await failure(other.service, 'importReport', { fileName: 'notes.txt', text: 'hello' });
     expect(notJson).toMatchObject({ status: 400, code: 'REPORT_NOT_JSON' });
     expect(notJson.message).toContain('notes.txt');
+  });
+
+  it('exports a redacted report for sharing: no host name, no absolute paths', async () => {
+    const { service, homeDir } = freshService();
+    const a = syntheticResult({ id: randomUUID(), seed: 6, samples: 20, machine: { hostname: 'alice-thinkpad' } });
+    a.models[0].dir = '/home/alice/models/e5-small';
+    seed(homeDir, a);
+    for (const format of ['json', 'html', 'md'] as const) {
+      const plain = (await service.call('exportReport', { refs: [a.id], format })) as ExportedReport;
+      expect(plain.content).toContain('alice');
+      const redacted = (await service.call('exportReport', { refs: [a.id], format, redact: true })) as ExportedReport;
+      expect(redacted.content, format).not.toMatch(/alice|thinkpad|\/home\//);
+      if (format === 'json') expect(redacted.content).toContain('"dir":"…/e5-small"');
+    }
   });
 
   it('exports the recorded samples of an unfinished run as csv, and refuses other formats for it', async () => {
@@ -143,6 +147,23 @@ describe('app service: calls', () => {
     const pdf = (await service.call('exportReport', { refs: [a.id], format: 'pdf' })) as ExportedReport;
     expect(pdf).toMatchObject({ mimeType: 'application/pdf', encoding: 'base64', fileName: `xlir-${a.id.slice(0, 8)}.pdf` });
     expect(Buffer.from(pdf.content, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
+  });
+});
+
+describe('app service: run options out of bounds', () => {
+  it('refuses what the machine cannot do, with the limit and why, before anything runs or is recorded', async () => {
+    const { service } = freshService({ dataDir });
+    const cores = os.availableParallelism();
+    const threads = await failure(service, 'startRun', { config: quickConfig([tinyEncoderDir], { provider: { intraOpThreads: 100_000 } }) });
+    expect(threads).toMatchObject({ status: 400, code: 'CONFIG_INVALID' });
+    expect(threads.message).toContain(`provider.intraOpThreads: must be at most ${cores}: this machine has ${cores} logical cores`);
+    const rate = await failure(service, 'startRun', { config: quickConfig([tinyEncoderDir], { scenario: { kind: 'server', targetQps: 0.000001, warmupQueries: 1, minQueries: 5, minDurationMs: 0 } }) });
+    expect(rate.message).toMatch(/scenario\.targetQps: must be at least 0\.1 queries\/s/);
+    const batch = await failure(service, 'startRun', { config: quickConfig([tinyEncoderDir], { encodeBatchSize: 1_000_000_000 }) });
+    expect(batch.message).toMatch(/encodeBatchSize: must be at most \d+: a sequence of 64 tokens takes about/);
+    expect(await service.call('listRuns', {})).toEqual([]);
+    expect(await service.call('activeRun', {})).toBeNull();
+    await service.close();
   });
 });
 

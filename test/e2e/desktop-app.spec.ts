@@ -188,6 +188,17 @@ test('exports reports as downloads', async ({ page, served }) => {
   expect(text.startsWith('<!DOCTYPE html>')).toBe(true);
   expect(text).toContain('xlir-mini-hybrid vs xlir-mini-baseline');
 
+  // Redacted for sharing: neither this machine's name nor where the models sit on it.
+  await exportBox.getByLabel('Report format').selectOption('json');
+  await exportBox.getByTestId('export-redact').check();
+  const [shared] = await Promise.all([page.waitForEvent('download'), exportBox.getByRole('button', { name: 'Download' }).click()]);
+  const sharedText = readFileSync(await shared.path(), 'utf8');
+  const sharedRun = (JSON.parse(sharedText) as { runs: { machine: { label: string }; result: { machine: { hostname: string }; models: { dir: string }[] } }[] }).runs[0];
+  expect(sharedRun.result.machine.hostname).toMatch(/^machine-[0-9a-f]{8}$/);
+  expect(sharedRun.result.models.map((m) => m.dir)).toEqual(['…/xlir-mini-baseline', '…/xlir-mini-hybrid']);
+  expect(sharedText).not.toContain(repoRoot);
+  await exportBox.getByTestId('export-redact').uncheck();
+
   await exportBox.getByLabel('Report format').selectOption('csv');
   const [csv] = await Promise.all([page.waitForEvent('download'), exportBox.getByRole('button', { name: 'Download' }).click()]);
   const lines = readFileSync(await csv.path(), 'utf8').trim().split('\n');

@@ -6,7 +6,7 @@ import { buildElectron } from '../../build/build-electron.ts';
 import { APP_CONTENT_SECURITY_POLICY } from '../../main/contract/content-security-policy.ts';
 import type { AppEvent, AppModelListing } from '../../main/contract/app-api.ts';
 import type { StoredRun } from '../../main/store/run-queries.ts';
-import { quickConfig, repoRoot, tinyEncoderDir } from '../run/fixtures.ts';
+import { dataDir, quickConfig, repoRoot, tinyEncoderDir } from '../run/fixtures.ts';
 
 /**
  * The bundled main process (dist/electron/main.js) loaded with a stand-in for the 'electron'
@@ -23,9 +23,12 @@ const electron = vi.hoisted(() => {
     privileged: [] as unknown[],
     protocolHandlers: new Map<string, Listener>(),
     ipcHandlers: new Map<string, Listener>(),
-    session: {} as { request?: Listener; check?: Listener; device?: Listener; beforeRequest?: [{ urls: string[] }, Listener] },
+    session: {} as { request?: Listener; check?: Listener; device?: Listener; beforeRequest?: [{ urls: string[] }, Listener]; willDownload?: Listener },
     opened: [] as string[],
     errors: [] as string[],
+    /** What the native folder dialog answers next, and the options it was opened with. */
+    dialogAnswer: { canceled: true, filePaths: [] as string[] },
+    dialogs: [] as unknown[],
     quits: 0,
   };
   class FakeWindow {
@@ -71,10 +74,16 @@ const electron = vi.hoisted(() => {
         setPermissionCheckHandler: (handler: Listener) => (state.session.check = handler),
         setDevicePermissionHandler: (handler: Listener) => (state.session.device = handler),
         webRequest: { onBeforeRequest: (filter: { urls: string[] }, handler: Listener) => (state.session.beforeRequest = [filter, handler]) },
+        on: (name: string, handler: Listener) => {
+          if (name === 'will-download') state.session.willDownload = handler;
+        },
       },
     },
     shell: { openExternal: (url: string) => (state.opened.push(url), Promise.resolve()) },
-    dialog: { showErrorBox: (title: string, content: string) => state.errors.push(`${title}: ${content}`) },
+    dialog: {
+      showErrorBox: (title: string, content: string) => state.errors.push(`${title}: ${content}`),
+      showOpenDialog: (...args: unknown[]) => (state.dialogs.push(args.at(-1)), Promise.resolve(state.dialogAnswer)),
+    },
   };
   return Object.assign(state, { module });
 });
@@ -151,9 +160,22 @@ describe('the bundled main process', () => {
     expect(attempt('will-frame-navigate', 'https://example.com/frame')).toBe(true);
     expect(attempt('will-navigate', 'app://xlir/index.html#/history')).toBe(false);
     expect(attempt('will-attach-webview', 'app://xlir/index.html')).toBe(true);
-    expect(openHandler!({ url: 'https://github.com/' })).toEqual({ action: 'deny' });
-    expect(openHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
-    expect(electron.opened).toEqual(['https://github.com/']);
+    // No new window, and no link handed to the system browser either: the app has none to open.
+    for (const url of ['https://github.com/', 'https://evil.example/phish', 'file:///etc/passwd', 'app://xlir/index.html']) expect(openHandler!({ url })).toEqual({ action: 'deny' });
+    expect(electron.opened).toEqual([]);
+  });
+
+  it('lets through only the downloads the app makes itself (exports), each to a place the user picks', () => {
+    const attempt = (url: string) => {
+      const event = { prevented: false, preventDefault: () => (event.prevented = true) };
+      const item = { getURL: () => url, getFilename: () => 'xlir-1a2b3c4d.html', dialogOptions: undefined as unknown, setSaveDialogOptions: (o: unknown) => (item.dialogOptions = o) };
+      electron.session.willDownload!(event, item, {});
+      return { prevented: event.prevented, dialogOptions: item.dialogOptions };
+    };
+    for (const url of ['https://evil.example/x.exe', 'http://127.0.0.1:8080/a', 'file:///etc/passwd', 'data:text/html,hi', 'blob:https://evil.example/1', 'app://xlir/index.html']) {
+      expect(attempt(url).prevented, url).toBe(true);
+    }
+    expect(attempt('blob:app://xlir/6f1c0a52-1d2b-4a8e-9f3e-0c7d2b1a9e44')).toEqual({ prevented: false, dialogOptions: { title: 'Save the report', defaultPath: 'xlir-1a2b3c4d.html' } });
   });
 
   it('answers IPC from the app frame only, with outcomes', async () => {
@@ -167,6 +189,17 @@ describe('the bundled main process', () => {
   it('finds the bundled models beside the sources, as the CLI does', async () => {
     const models = (await call(appFrame, 'listModels', {})).value as AppModelListing[];
     expect(models.flatMap((m) => (m.source === 'bundled' && m.ok ? [m.name] : []))).toEqual(expect.arrayContaining(['xlir-mini-baseline', 'xlir-mini-hybrid']));
+  });
+
+  it('reads only folders picked in the native dialog or configured', async () => {
+    expect(await call(appFrame, 'startRun', { config: quickConfig([tinyEncoderDir]) })).toMatchObject({ ok: false, error: { code: 'FOLDER_NOT_ALLOWED' } });
+    electron.dialogAnswer = { canceled: true, filePaths: [] };
+    expect(await call(appFrame, 'pickFolder', { purpose: 'model-folder' })).toEqual({ ok: true, value: { path: null } });
+    expect(electron.dialogs.at(-1)).toMatchObject({ title: 'Choose a model folder', properties: expect.arrayContaining(['openDirectory']) });
+    for (const [purpose, dir] of [['model-folder', tinyEncoderDir], ['data-folder', dataDir]] as const) {
+      electron.dialogAnswer = { canceled: false, filePaths: [dir] };
+      expect(await call(appFrame, 'pickFolder', { purpose })).toEqual({ ok: true, value: { path: dir } });
+    }
   });
 
   it('runs a benchmark in the bundled worker and sends its events to the window', async () => {

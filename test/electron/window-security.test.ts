@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { APP_INDEX_URL, APP_ORIGIN, isAppUrl } from '../../main/electron/app-origin.ts';
-import { externalBrowserUrl, isNavigationAllowed, isPermissionGranted, isTrustedIpcSender, secureWebPreferences } from '../../main/electron/window-security.ts';
+import { isDownloadAllowed, isNavigationAllowed, isPermissionGranted, isTrustedIpcSender, secureWebPreferences } from '../../main/electron/window-security.ts';
 
 describe('app origin', () => {
   it('accepts the app origin and nothing that only looks like it', () => {
@@ -49,11 +49,10 @@ describe('window security', () => {
     expect(isNavigationAllowed('app://other/index.html')).toBe(false);
   });
 
-  it('hands only http(s) links to the system browser', () => {
-    expect(externalBrowserUrl('https://github.com/xlir')).toBe('https://github.com/xlir');
-    expect(externalBrowserUrl('http://example.com')).toBe('http://example.com/');
-    for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'ms-settings:', 'app://xlir/index.html', 'not a url']) {
-      expect(externalBrowserUrl(url), url).toBeNull();
+  it('lets through downloads of the app\'s own blobs only (the reports it exports)', () => {
+    expect(isDownloadAllowed(`blob:${APP_ORIGIN}/6f1c0a52-1d2b-4a8e-9f3e-0c7d2b1a9e44`)).toBe(true);
+    for (const url of ['https://example.com/a.exe', 'blob:https://example.com/1', 'blob:app://evil/1', 'blob:app://xlir.evil/1', `${APP_ORIGIN}/index.html`, 'data:application/octet-stream,x', 'file:///etc/passwd', 'blob:', '']) {
+      expect(isDownloadAllowed(url), url).toBe(false);
     }
   });
 

@@ -30,4 +30,19 @@ describe('createSystemClock', () => {
     await clock.waitUntil(target, controller.signal);
     expect(clock.nowMs()).toBeLessThan(target);
   });
+
+  it('waitUntil sleeps (never spins) toward a target beyond the longest timer, 24.8 days away', async () => {
+    // Node caps a timer at 2^31 - 1 ms: a longer one warns (TimeoutOverflowWarning) and fires after
+    // 1 ms, which turned a slow server rate into a wait spent polling the clock at full CPU.
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    const clock = createSystemClock();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    await clock.waitUntil(clock.nowMs() + 2 ** 31 + 60_000, controller.signal);
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('warning', onWarning);
+    expect(warnings).not.toContain('TimeoutOverflowWarning');
+  });
 });

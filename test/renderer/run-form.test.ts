@@ -39,10 +39,28 @@ describe('run form', () => {
     expect(built.errors).toEqual([
       'Choose at least one model.',
       'Choose at least one language.',
-      'Threads must be a whole number of at least 1.',
       'Min queries is required.',
       'Batch sizes must be whole numbers of at least 1, separated by commas.',
+      'Threads: must be a whole number, not 1.5',
     ]);
+  });
+
+  it('checks every number against the bounds the app checks, with the limits of the machine it runs on', () => {
+    const limits = { machine: { cores: 4, availableMemoryBytes: 8 * 2 ** 30 }, models: [{ name: 'xlir-mini', maxLength: 128, hidden: 128 }] };
+    const base = { ...formFromConfig(undefined, ['/m']), langs: [...XQUAD] };
+    expect(configFromForm({ ...base, threads: 64, maxQueries: -1, seed: -3 }, XQUAD, limits).errors).toEqual([
+      'Max queries: must be at least 1 (got -1)',
+      'Threads: must be at most 4: this machine has 4 logical cores, and more threads only queue for them (got 64)',
+      'Seed: must be at least 0 (got -3)',
+    ]);
+    expect(configFromForm({ ...base, scenario: 'server', targetQps: 0.000001 }, XQUAD, limits).errors).toEqual([
+      'Target QPS: must be at least 0.1 queries/s: a query every 10 s on average; slower, a run is hours of waiting (got 0.000001 queries/s)',
+    ]);
+    expect(configFromForm({ ...base, scenario: 'offline', batchSizes: '1, 10000000' }, XQUAD, limits).errors).toEqual([
+      expect.stringMatching(/^Batch sizes: must be at most \d+: a sequence of 128 tokens takes about 1 MiB of activations in xlir-mini/),
+    ]);
+    expect(configFromForm({ ...base, minDurationS: 3600, threads: 4 }, XQUAD, limits).errors).toEqual([expect.stringMatching(/^Min duration: must be at most 600 s/)]);
+    expect(configFromForm({ ...base, threads: 4 }, XQUAD, limits).errors).toEqual([]);
   });
 
   it('keeps the scenario parameters of offline and server runs', () => {

@@ -105,6 +105,23 @@ describe('reading a report file', () => {
     expect(parseReportText(JSON.stringify(markup), 'markup.json')[0].result.models[0].name).toBe('<script>alert(1)</script>');
   });
 
+  it('refuses zero-width, bidi and line-separator marks as it refuses ESC and overrides', () => {
+    // Invisible or reordering: RLM, ALM, LRM, ZWSP, ZWJ, word joiner, LRI, line and paragraph separators, BOM, tags.
+    for (const mark of ['\u200f', '\u061c', '\u200e', '\u200b', '\u200d', '\u2060', '\u2066', '\u2028', '\u2029', '\ufeff', '\u{e0041}']) {
+      const code = `U+${mark.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+      const inWarning = syntheticResult({ samples: 5 });
+      inWarning.warnings.push(`look${mark}alike`);
+      expect(() => parseReportText(JSON.stringify(inWarning), 'w.json'), code).toThrow(new RegExp(`contains the (control|invisible or reordering) character ${code.replace('+', '\\+')}`));
+      const label = JSON.parse(renderJsonReport([{ result: syntheticResult({ samples: 5 }), machine }]));
+      label.runs[0].machine.label = `Lab${mark} desktop`;
+      expect(codeOf(() => parseReportText(JSON.stringify(label), 'label.json')), code).toBe('REPORT_INVALID');
+    }
+    // Letters of every script, accents and emoji stay welcome.
+    const plain = syntheticResult({ samples: 5 });
+    plain.warnings.push('العربية · 中文 · Ελληνικά · café · 👍');
+    expect(parseReportText(JSON.stringify(plain), 'ok.json')[0].result.warnings).toContain('العربية · 中文 · Ελληνικά · café · 👍');
+  });
+
   it('drops fields the schema does not know, a "__proto__" key included', () => {
     const text = `{"__proto__": {"polluted": true}, "extra": "x", ${JSON.stringify(syntheticResult({ samples: 5 })).slice(1)}`;
     const [run] = parseReportText(text, 'extra.json');

@@ -50,7 +50,13 @@ describe('a benchmark run in a worker thread', () => {
     expect(comparison.latency?.verdict).toMatch(/tiny-hybrid/);
 
     const kinds = new Set(events.map((e) => e.type));
-    expect(kinds).toEqual(new Set(['phase', 'progress', 'latency', 'model-done']));
+    expect(kinds).toEqual(new Set(['phase', 'progress', 'quality-done', 'latency', 'model-done']));
+    // Each quality is sent as soon as measured, before any latency: a run killed later keeps it.
+    const firstLatency = events.findIndex((e) => e.type === 'latency');
+    const qualities = events.flatMap((e, i) => (e.type === 'quality-done' ? [{ ...e, i }] : []));
+    expect(qualities.map((q) => [q.model, q.lexicalFloor ?? false])).toEqual([['TF-IDF (char 3-grams)', true], ['tiny-baseline', false], ['tiny-hybrid', false]]);
+    expect(qualities.every((q) => q.i < firstLatency)).toBe(true);
+    expect(qualities.map((q) => q.quality)).toEqual([result.lexicalFloor, result.models[0].quality, result.models[1].quality]);
     const latencyEvents = events.filter((e) => e.type === 'latency' && e.phase === 'measure');
     // Samples arrive in batches, never one event per query.
     expect(latencyEvents.length).toBeLessThan(24);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppService, type AppService } from '../../main/app/app-service.ts';
 import type { AppEvent } from '../../main/contract/app-api.ts';
 import { APP_CONTENT_SECURITY_POLICY } from '../../main/contract/content-security-policy.ts';
+import { MAX_EVENT_STREAMS } from '../../main/server/event-stream.ts';
 import { startServer, type RunningServer } from '../../main/server/start-server.ts';
 import { quickConfig, tinyEncoderDir } from '../run/fixtures.ts';
 
@@ -169,6 +170,21 @@ async function* sseData(res: Response): AsyncGenerator<string> {
 }
 
 describe('xlir serve: event stream', () => {
+  /** A server over an app whose events the test sends itself. */
+  async function serverWithFakeEvents(pingIntervalMs?: number) {
+    const listeners = new Set<(e: AppEvent) => void>();
+    const fake: AppService = {
+      call: async () => null,
+      onEvent(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      close: async () => {},
+    };
+    const server = await startServer({ service: fake, staticDir: tmp('unbuilt'), ...(pingIntervalMs !== undefined && { pingIntervalMs }) });
+    return { server, listeners, send: (e: AppEvent) => listeners.forEach((l) => l(e)) };
+  }
+
   it('delivers a run started over HTTP from run-started to run-finished', async () => {
     const service = createAppService({ homeDir: tmp('home'), warn: () => {} });
     const server = await startServer({ service, staticDir: tmp('unbuilt') });
@@ -197,16 +213,7 @@ describe('xlir serve: event stream', () => {
   });
 
   it('pings, unsubscribes a client that goes away, and ends the streams on close', async () => {
-    const listeners = new Set<(e: AppEvent) => void>();
-    const fake: AppService = {
-      call: async () => null,
-      onEvent(listener) {
-        listeners.add(listener);
-        return () => listeners.delete(listener);
-      },
-      close: async () => {},
-    };
-    const server = await startServer({ service: fake, staticDir: tmp('unbuilt'), pingIntervalMs: 20 });
+    const { server, listeners } = await serverWithFakeEvents(20);
     const url = `http://127.0.0.1:${server.port}/api/events`;
     const headers = { Authorization: `Bearer ${server.token}` };
 
@@ -231,5 +238,53 @@ describe('xlir serve: event stream', () => {
     // The stream ends rather than hanging: the server closed it.
     for (;;) if ((await rest.next()).done) break;
     expect(listeners.size).toBe(0);
+  });
+
+  it(`bounds the streams one token may hold open (${MAX_EVENT_STREAMS}), with a message; a closed one frees its place`, async () => {
+    const { server, listeners } = await serverWithFakeEvents();
+    const url = `http://127.0.0.1:${server.port}/api/events`;
+    const headers = { Authorization: `Bearer ${server.token}` };
+    const open = await Promise.all(Array.from({ length: MAX_EVENT_STREAMS }, () => new AbortController()).map(async (ctl) => ({ ctl, res: await fetch(url, { headers, signal: ctl.signal }) })));
+    expect(open.map((o) => o.res.status)).toEqual(Array(MAX_EVENT_STREAMS).fill(200));
+    const refused = await fetch(url, { headers });
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'TOO_MANY_STREAMS', message: expect.stringMatching(new RegExp(`${MAX_EVENT_STREAMS} event streams`)) });
+    expect(listeners.size).toBe(MAX_EVENT_STREAMS);
+    open[0].ctl.abort();
+    await expect.poll(() => listeners.size).toBe(MAX_EVENT_STREAMS - 1);
+    const again = await fetch(url, { headers });
+    expect(again.status).toBe(200);
+    await server.close();
+  });
+
+  it('drops a stream whose client stops reading once its backlog passes the bound, and keeps the others', async () => {
+    const { server, listeners, send } = await serverWithFakeEvents();
+    const stalled = await new Promise<http.ClientRequest>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: server.port, path: '/api/events', headers: { Host: `127.0.0.1:${server.port}`, Authorization: `Bearer ${server.token}` } }, (res) => {
+        res.pause(); // never reads: the server's writes pile up
+        resolve(req);
+      });
+      req.on('error', () => {});
+      req.once('error', reject);
+      req.end();
+    });
+    const reading = await fetch(`http://127.0.0.1:${server.port}/api/events`, { headers: { Authorization: `Bearer ${server.token}` } });
+    const blocks = sseData(reading);
+    await blocks.next();
+    await expect.poll(() => listeners.size).toBe(2);
+    // 64 MiB of events in 256 kB pieces: far beyond the bound plus what the kernel's socket buffers hold.
+    const message = 'x'.repeat(256 * 1024);
+    let received = 0;
+    for (let i = 0; i < 256; i++) {
+      send({ type: 'run-failed', runId: `r${i}`, message });
+      const block = (await blocks.next()).value!;
+      expect(block.startsWith('data: ')).toBe(true);
+      received += 1;
+    }
+    // Dropped by the server (its listener gone) while the reading client got every event.
+    await expect.poll(() => listeners.size, { timeout: 10_000 }).toBe(1);
+    expect(received).toBe(256);
+    stalled.destroy();
+    await server.close();
   });
 });

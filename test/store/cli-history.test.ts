@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,9 +9,10 @@ import { RunResultSchema } from '../../main/engine/run/run-result.ts';
 import { openHistory } from '../../main/store/open-history.ts';
 import { listRuns, type RunListing } from '../../main/store/run-queries.ts';
 import { dataDir, repoRoot, tinyModelCopy } from '../run/fixtures.ts';
+import { startRecording } from '../../main/store/run-recorder.ts';
 import { storeResult } from '../../main/store/runs.ts';
 import { syntheticResult } from './synthetic-result.ts';
-import { sha256Of } from './temp-history.ts';
+import { sha256Of, waitForHistory } from './temp-history.ts';
 
 const exec = promisify(execFile);
 const xlir = path.join(repoRoot, 'main/cli/xlir.mjs');
@@ -72,7 +73,7 @@ describe('history, export, import and compare through the CLI', () => {
     expect(imported.stdout).toContain(`imported run ${result.id.slice(0, 8)}`);
     expect((await cli(homeB, ['import', path.join(out, 'r.json')])).stdout).toContain('already in the history, skipped');
     const listedB = JSON.parse((await cli(homeB, ['history', '--json'])).stdout) as RunListing[];
-    expect(listedB).toEqual([{ ...listed[0], origin: 'imported' }]);
+    expect(listedB).toEqual([{ ...listed[0], origin: 'imported', recordedAt: expect.any(String) }]);
     expect(listedB[0].machine).toEqual(machineA);
     // The same run read back from the second history gives the same figures.
     const again = await cli(homeB, ['export', result.id, '--format', 'json', '--out', '-']);
@@ -109,18 +110,11 @@ describe('history, export, import and compare through the CLI', () => {
   it('leaves a killed xlir run in the history as incomplete, with the samples it measured', async () => {
     const home = tmp('home-killed');
     const child = spawn(process.execPath, [xlir, 'run', '--model', baseline, ...quick, '--no-quality', '--min-queries', '1000000', '--min-duration', '600'], { env: { ...process.env, XLIR_HOME: home }, stdio: 'ignore' });
-    const file = path.join(home, 'history.sqlite');
     let recorded = 0;
-    for (let waited = 0; recorded < 200 && waited < 60_000; waited += 100) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      if (!existsSync(file)) continue;
-      const history = openHistory({ file });
-      recorded = listRuns(history.db)[0]?.models[0]?.samples ?? 0;
-      history.close();
-    }
+    const measured = await waitForHistory(path.join(home, 'history.sqlite'), (runs) => (recorded = runs[0]?.models[0]?.samples ?? 0) >= 200, 60_000);
     child.kill('SIGKILL');
     await new Promise((resolve) => child.on('exit', resolve));
-    expect(recorded).toBeGreaterThanOrEqual(200);
+    expect(measured).toBe(true);
 
     const listed = JSON.parse((await cli(home, ['history', '--json'])).stdout) as RunListing[];
     expect(listed).toHaveLength(1);
@@ -133,6 +127,24 @@ describe('history, export, import and compare through the CLI', () => {
     const csv = await cli(home, ['export', 'last', '--format', 'csv', '--out', '-']);
     expect(csv.stdout.trimEnd().split('\r\n')).toHaveLength(1 + listed[0].models[0].samples);
     expect((await cli(home, ['export', 'last', '--out', path.join(home, 'r.html')])).stderr).toMatch(/is incomplete: it has no result/);
+  });
+
+  it('keeps the quality a killed run measured: kill -9 in its latency phase leaves every mAP', async () => {
+    const home = tmp('home-killed-quality');
+    const child = spawn(process.execPath, [xlir, 'run', '--model', baseline, ...quick.filter((a) => a !== '--no-lexical-floor'), '--min-queries', '1000000', '--min-duration', '600'], { env: { ...process.env, XLIR_HOME: home }, stdio: 'ignore' });
+    const latencyStarted = await waitForHistory(path.join(home, 'history.sqlite'), (runs) => (runs[0]?.models ?? []).some((m) => m.samples > 0));
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.on('exit', resolve));
+    expect(latencyStarted).toBe(true);
+
+    const [run] = JSON.parse((await cli(home, ['history', '--json'])).stdout) as RunListing[];
+    expect(run.state).toBe('incomplete');
+    expect(run.models.map((m) => m.name)).toEqual(['tiny-base']);
+    expect(run.models[0].mapMultilingual).toBeGreaterThan(0);
+    const show = await cli(home, ['show', 'last']);
+    expect(show.stdout).toMatch(/Retrieval quality measured before the run stopped/);
+    expect(show.stdout).toMatch(/Retrieval quality\s+TF-IDF floor\s+tiny-base/);
+    expect(show.stdout).toMatch(new RegExp(`mAP multilingual\\s+\\d\\.\\d{3}\\s+${run.models[0].mapMultilingual!.toFixed(3)}`));
   });
 
   it('keeps nothing with --no-history', async () => {
@@ -179,6 +191,47 @@ describe('history, export, import and compare through the CLI', () => {
     expect(deleted.stdout).toBe(`Deleted run ${runs[0].id}\n`);
     expect((JSON.parse((await cli(home, ['history', '--json'])).stdout) as RunListing[]).map((r) => r.id)).toEqual([runs[1].id]);
     expect((await cli(home, ['delete'])).code).toBe(2);
+  });
+
+  it('deletes an orphan run, and with --force one whose process cannot be told from a live one', async () => {
+    const home = tmp('home-orphan');
+    const { config, machine } = syntheticResult();
+    const history = openHistory({ file: path.join(home, 'history.sqlite') });
+    const killed = startRecording(history.db, { config, machine, process: { pid: spawnSync(process.execPath, ['-e', '']).pid!, startTime: null } });
+    // An older history's row (no start time) whose pid now belongs to a live process: this test's.
+    const stuck = startRecording(history.db, { config, machine, process: { pid: process.pid, startTime: null } });
+    history.close();
+
+    const orphan = await cli(home, ['delete', killed.runId.slice(0, 8)]);
+    expect(orphan.stdout).toBe(`Deleted run ${killed.runId} (incomplete: its recording process had stopped)\n`);
+    const refused = await cli(home, ['delete', stuck.runId.slice(0, 8)]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(new RegExp(`still being recorded by process ${process.pid}.*"xlir delete --force ${stuck.runId.slice(0, 8)}" removes it`));
+    expect((await cli(home, ['delete', '--force', stuck.runId.slice(0, 8)])).stdout).toBe(`Deleted run ${stuck.runId}\n`);
+    expect(JSON.parse((await cli(home, ['history', '--json'])).stdout)).toEqual([]);
+  });
+
+  it('exports with --redact for sharing, and warns of an imported report dated in the future', async () => {
+    const home = tmp('home-redact');
+    const out = tmp('out-redact');
+    const mine = syntheticResult({ seed: 7, samples: 20, machine: { hostname: 'alice-thinkpad' } });
+    mine.models[0].dir = '/home/alice/models/e5-small';
+    const history = openHistory({ file: path.join(home, 'history.sqlite') });
+    storeResult(history.db, mine, 'local');
+    history.close();
+    for (const format of ['json', 'md', 'html']) {
+      const r = await cli(home, ['export', 'last', '--redact', '--format', format, '--out', '-']);
+      expect(r.code).toBe(0);
+      expect(r.stdout, format).not.toMatch(/alice|thinkpad|\/home\//);
+    }
+    expect((await cli(home, ['export', 'last', '--format', 'md', '--out', '-'])).stdout).toContain('alice-thinkpad');
+
+    writeFileSync(path.join(out, 'future.json'), JSON.stringify(syntheticResult({ seed: 8, samples: 5, startedAt: '2099-01-01T00:00:00.000Z', machine: { hostname: 'far' } })));
+    const imported = await cli(home, ['import', path.join(out, 'future.json')]);
+    expect(imported.code).toBe(0);
+    expect(imported.stderr).toMatch(/warning: .*future\.json: run \w{8}: it says it started 2099-01-01T00:00:00\.000Z, after this history got it/);
+    expect((await cli(home, ['history'])).stdout).toMatch(/2099-01-01 00:00 \(date\?\)/);
+    expect((await cli(home, ['show', 'last'])).stdout).toMatch(/Warning: it says it started 2099/);
   });
 
   it('refuses a malicious or malformed report with a message and imports nothing', async () => {

@@ -30,16 +30,17 @@ describe('machine identity', () => {
 describe('machines in the history', () => {
   it('start labelled by host name, keep a label the user gave, and are found by id prefix or label', () => {
     const history = openHistory({ file: tempHistoryFile() });
-    const id = upsertMachine(history.db, base());
+    const id = upsertMachine(history.db, base(), 'local');
     expect(listMachines(history.db)).toMatchObject([{ id, label: 'bench-host', runs: 0 }]);
     expect(setMachineLabel(history.db, id.slice(0, 5), '  Lab desktop (RTX)  ')).toEqual({ id, label: 'Lab desktop (RTX)' });
     // A later run (or an import carrying another label) does not rename it.
-    upsertMachine(history.db, base(), 'imported label');
+    upsertMachine(history.db, base(), 'imported', 'imported label');
     expect(resolveMachine(history.db, 'lab desktop (rtx)')).toEqual({ id, label: 'Lab desktop (RTX)' });
     expect(() => setMachineLabel(history.db, id, 'bad\u001b[31m')).toThrow(/control characters/);
+    for (const mark of ['\u200f', '\u061c', '\u2028', '\ufeff', '\u202e']) expect(() => setMachineLabel(history.db, id, `Lab${mark}top`)).toThrow(/invisible or reordering/);
     expect(() => setMachineLabel(history.db, id, ' ')).toThrow(/cannot be empty/);
     expect(() => resolveMachine(history.db, 'nope')).toThrow(/No machine "nope"/);
-    const other = upsertMachine(history.db, base({ hostname: 'b' }), 'Colleague laptop');
+    const other = upsertMachine(history.db, base({ hostname: 'b' }), 'imported', 'Colleague laptop');
     expect(resolveMachine(history.db, 'colleague laptop').id).toBe(other);
     history.close();
   });

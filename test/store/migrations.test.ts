@@ -32,7 +32,7 @@ describe('history schema migrations', () => {
     it(`bring a version-${version} history up to date`, () => {
       const file = tempHistoryFile();
       const db = new Database(file);
-      migrate(db, 0, MIGRATIONS.filter((m) => m.version <= version));
+      migrate(db, MIGRATIONS.filter((m) => m.version <= version));
       db.close();
       expect(userVersion(file)).toBe(version);
       openHistory({ file }).close();

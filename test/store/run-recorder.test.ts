@@ -51,6 +51,39 @@ describe('recording a run into the history', () => {
     history.close();
   });
 
+  it('keeps each model\'s quality and the lexical floor as soon as they are measured, before the run ends', () => {
+    const history = openHistory({ file: tempHistoryFile() });
+    const result = syntheticResult({ samples: 60, models: ['replica-x', 'base', 'hyb'], mapShift: [0, 0, 0.05] });
+    const recorder = startRecording(history.db, { config: result.config, machine: result.machine });
+    const [replica, base, hyb] = result.models;
+    const floor = { ...base.quality!, multilingual: { ...base.quality!.multilingual, map: 0.123 } };
+    recorder.record({ type: 'quality-done', model: 'TF-IDF (char 3-grams)', lexicalFloor: true, quality: floor });
+    // Models are announced in configuration order as their pool is encoded; a replica has no quality.
+    for (const m of result.models) recorder.record({ type: 'phase', phase: 'encode-candidates', model: m.name });
+    recorder.record({ type: 'quality-done', model: base.name, quality: base.quality! });
+    recorder.record({ type: 'quality-done', model: hyb.name, quality: hyb.quality! });
+    // The run is killed here, in the latency phase: nothing more reaches the history.
+    const samples = base.latency.scenario === 'offline' ? [] : base.latency.samples;
+    for (const e of eventsOf([{ name: base.name, samples }], 30)) recorder.record(e);
+
+    const run = loadRun(history.db, recorder.runId);
+    expect(run.result).toBeNull();
+    expect(run.lexicalFloor).toStrictEqual(floor);
+    expect(run.models.map((m) => [m.name, m.samples, m.quality])).toEqual([
+      [replica.name, 0, null],
+      [base.name, 60, base.quality],
+      [hyb.name, 0, hyb.quality],
+    ]);
+    expect(listRuns(history.db)[0].models.map((m) => m.mapMultilingual)).toEqual([null, base.quality!.multilingual.map, hyb.quality!.multilingual.map]);
+
+    // Finishing replaces the partial record with the result's, which says the same.
+    recorder.complete(result);
+    const done = loadRun(history.db, recorder.runId);
+    expect(done.models.map((m) => m.quality)).toEqual(result.models.map((m) => m.quality));
+    expect(done.lexicalFloor).toStrictEqual(result.lexicalFloor);
+    history.close();
+  });
+
   it('keeps what a failed run measured, marked failed with the error', () => {
     const history = openHistory({ file: tempHistoryFile() });
     const result = syntheticResult({ samples: 40 });
@@ -124,7 +157,8 @@ describe('recording a run into the history', () => {
     expect(offline.models[0].throughputQps).toBeGreaterThan(0);
 
     expect(resolveRunRef(history.db, '00000000-0000-4000-8000-000000000002')).toMatch(/2$/);
-    expect(resolveRunRef(history.db, 'last')).toMatch(/3$/);
+    // `last` is the run this history got last: run 2, imported after run 3 was recorded.
+    expect(resolveRunRef(history.db, 'last')).toMatch(/2$/);
     expect(() => resolveRunRef(history.db, '0000')).toThrow(/matches several runs/);
     expect(() => resolveRunRef(history.db, 'ffff')).toThrow(/No run "ffff"/);
     expect(() => resolveRunRef(history.db, "x' OR 1=1")).toThrow(/not a run id/);
@@ -143,7 +177,7 @@ describe('recording a run into the history', () => {
 
   it('shows a recording whose process is gone as incomplete', () => {
     const history = openHistory({ file: tempHistoryFile() });
-    const recorder = startRecording(history.db, { config: RunConfigSchema.parse({ models: ['/m'] }), machine: syntheticMachine(), pid: 2 ** 22 + 12345 });
+    const recorder = startRecording(history.db, { config: RunConfigSchema.parse({ models: ['/m'] }), machine: syntheticMachine(), process: { pid: 2 ** 22 + 12345, startTime: null } });
     expect(loadRun(history.db, recorder.runId)).toMatchObject({ state: 'incomplete', models: [], result: null });
     history.close();
   });

@@ -6,6 +6,7 @@ import { REPORT_FORMATS, type ReportFormat } from '../../contract/app-api.ts';
 import { csvLines, type CsvTrace } from '../../report/csv-report.ts';
 import { renderHtmlReport } from '../../report/html/html-report.ts';
 import { printReportToPdf } from '../../report/pdf-report.ts';
+import { redactReportRun } from '../../report/redact-run.ts';
 import { historyCsvTraces, renderReportText, REPORT_PURPOSE } from '../../report/render-report.ts';
 import { loadReportRuns, withHistory } from '../../store/history-access.ts';
 import { CliUsageError, parseFlagsAndOperands } from '../usage.ts';
@@ -13,6 +14,7 @@ import { CliUsageError, parseFlagsAndOperands } from '../usage.ts';
 const EXPORT_FLAGS = {
   format: { type: 'string' },
   out: { type: 'string' },
+  redact: { type: 'boolean' },
 } as const;
 
 function formatOf(flag: string | undefined, out: string): ReportFormat {
@@ -50,7 +52,8 @@ export async function runExportCommand(args: string[]): Promise<number> {
   if (format === 'csv') {
     await withHistory(({ db }) => writeCsv(out, historyCsvTraces(db, operands)));
   } else {
-    const runs = await withHistory(({ db }) => loadReportRuns(db, operands, REPORT_PURPOSE));
+    const stored = await withHistory(({ db }) => loadReportRuns(db, operands, REPORT_PURPOSE));
+    const runs = flags.redact ? stored.map((run) => redactReportRun(run)) : stored;
     if (format === 'pdf') await printReportToPdf(renderHtmlReport(runs), out);
     else await writeOut(out, renderReportText(runs, format));
   }

@@ -19,7 +19,7 @@ function datasetText(r: RunListing): string {
 /** One row per model of each run; the run's own columns on its first row only. */
 function historyTable(runs: RunListing[]): string {
   const rows = runs.flatMap((r) => {
-    const head = [r.id.slice(0, 8), r.startedAt.slice(0, 16).replace('T', ' '), r.machine.label, r.state, datasetText(r), r.scenario];
+    const head = [r.id.slice(0, 8), `${r.startedAt.slice(0, 16).replace('T', ' ')}${r.dateWarning ? ' (date?)' : ''}`, r.machine.label, r.state, datasetText(r), r.scenario];
     const blank = head.map(() => '');
     if (r.models.length === 0) return [[...head, '-', 0, '-', '-', '-', '-']];
     return r.models.map((m, i) => [...(i === 0 ? head : blank), m.name, m.samples, formatMs(m.p50Ms), formatMs(m.p99Ms), formatQps(m.throughputQps), formatScore(m.mapMultilingual)]);
@@ -48,6 +48,7 @@ export async function runHistoryCommand(args: string[]): Promise<number> {
     return 0;
   }
   process.stdout.write(`${historyTable(runs)}\n`);
+  for (const r of runs.filter((run) => run.dateWarning)) process.stdout.write(`(date?) run ${r.id.slice(0, 8)}: ${r.dateWarning}\n`);
   if (limit === undefined && runs.length === 50) process.stdout.write('(the 50 latest; --limit N shows more)\n');
   return 0;
 }

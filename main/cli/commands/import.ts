@@ -17,6 +17,7 @@ export async function runImportCommand(args: string[]): Promise<number> {
           const label = runs[i].label ? ` "${runs[i].label}"` : '';
           const what = o.outcome === 'imported' ? 'imported' : 'already in the history, skipped:';
           process.stdout.write(`${file}: ${what} run ${o.runId.slice(0, 8)} (${runs[i].result.models.map((m) => m.name).join(', ')}) from machine ${o.machineId}${label}\n`);
+          for (const w of o.warnings) process.stderr.write(`warning: ${file}: ${w}\n`);
         });
       }
     },

@@ -4,11 +4,14 @@ import { XlirError } from '../../engine/errors.ts';
 import { modelSearchDirs, resolveModelArgument, bundledModelsDir } from '../../engine/models/model-locations.ts';
 import { listModels } from '../../engine/models/discover.ts';
 import { startBenchmark } from '../../engine/run/benchmark-job.ts';
+import { boundedRunConfigSchema, runLimitsFor } from '../../engine/run/bounded-config.ts';
+import type { RunConfigInput } from '../../engine/run/run-config.ts';
 import { planRunModels } from '../../engine/run/run-models.ts';
-import { RunConfigSchema, type RunConfigInput } from '../../engine/run/run-config.ts';
 import type { RunResult } from '../../engine/run/run-result.ts';
 import { startHistoryRecording } from '../../store/history-access.ts';
+import { optionUsageError, RUN_OPTION_FLAGS } from '../option-flags.ts';
 import { printRunSummary } from '../run-summary.ts';
+import { onStopSignal, signalExitCode } from '../stop-signals.ts';
 import { createProgressBar } from '../terminal.ts';
 import { CliUsageError, parseFlags, parseList, parseNumber } from '../usage.ts';
 
@@ -70,7 +73,7 @@ function parsePair(value: string): { baseline: string; candidate: string } {
   return { baseline: value.slice(0, at), candidate: value.slice(at + 1) };
 }
 
-/** Flags → run configuration; the engine's schema then validates ranges and combinations. */
+/** Flags → run configuration; the bounded schema then validates ranges and combinations. */
 export async function buildRunConfig(args: string[]): Promise<{ config: RunConfigInput; jsonOut?: string; history: boolean }> {
   const f = parseFlags(args, RUN_FLAGS);
   const scenarioKind = f.scenario ?? 'single-stream';
@@ -119,13 +122,16 @@ export async function buildRunConfig(args: string[]): Promise<{ config: RunConfi
 }
 
 export async function runRunCommand(args: string[]): Promise<number> {
-  const { config, jsonOut, history } = await buildRunConfig(args);
+  const { config: input, jsonOut, history } = await buildRunConfig(args);
+  // Every number within what this machine can do, before anything loads or is recorded.
+  const parsed = boundedRunConfigSchema(await runLimitsFor(input.models)).safeParse(input);
+  if (!parsed.success) throw optionUsageError(parsed.error, RUN_OPTION_FLAGS);
+  const config = parsed.data;
   const bar = createProgressBar();
-  // Every run is kept unless --no-history; an invalid configuration is left to startBenchmark's message.
-  const parsed = RunConfigSchema.safeParse(config);
   // A folder that is not a model (or an unknown variant or pair) fails here and leaves no run in the history.
-  if (parsed.success) await planRunModels(parsed.data);
-  const recording = history && parsed.success ? await startHistoryRecording(parsed.data, (message) => bar.log(`warning: ${message}`)) : undefined;
+  await planRunModels(config);
+  // Every run is kept unless --no-history.
+  const recording = history ? await startHistoryRecording(config, (message) => bar.log(`warning: ${message}`)) : undefined;
   let job: ReturnType<typeof startBenchmark>;
   try {
     job = startBenchmark(config);
@@ -134,14 +140,10 @@ export async function runRunCommand(args: string[]): Promise<number> {
     recording?.close();
     throw err;
   }
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(130); // a second Ctrl-C does not wait
-    interrupted = true;
-    bar.log('Cancelling after the query in flight (Ctrl-C again to quit at once)…');
+  const stopSignals = onStopSignal((signal) => {
+    bar.log(`${signal}: cancelling after the query in flight, then storing what was measured (${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again to quit at once)…`);
     job.cancel();
-  };
-  process.on('SIGINT', onSigint);
+  });
   try {
     for await (const event of job.events) {
       recording?.record(event);
@@ -168,10 +170,10 @@ export async function runRunCommand(args: string[]): Promise<number> {
     printRunSummary(result, process.stdout);
     if (jsonOut) process.stdout.write(`\nFull result: ${jsonOut}\n`);
     if (recording && result.id === recording.runId) process.stdout.write(`\nSaved in the history as ${result.id.slice(0, 8)} (${recording.file}): xlir show ${result.id.slice(0, 8)}\n`);
-    return result.status === 'cancelled' ? 130 : 0;
+    return result.status === 'cancelled' ? signalExitCode(stopSignals.received ?? 'SIGINT') : 0;
   } finally {
     bar.done();
-    process.off('SIGINT', onSigint);
+    stopSignals.dispose();
     recording?.close();
   }
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { createAppService } from '../../app/app-service.ts';
 import { startServer } from '../../server/start-server.ts';
+import { onStopSignal, type StopSignals } from '../stop-signals.ts';
 import { CliUsageError, parseFlags, parseNumber } from '../usage.ts';
 
 const SERVE_FLAGS = {
@@ -8,7 +9,7 @@ const SERVE_FLAGS = {
   'data-dir': { type: 'string' },
 } as const;
 
-/** `xlir serve`: the desktop app's UI in a browser, until Ctrl-C or SIGTERM. */
+/** `xlir serve`: the desktop app's UI in a browser, until Ctrl-C, SIGTERM or SIGHUP. */
 export async function runServeCommand(args: string[]): Promise<number> {
   const f = parseFlags(args, SERVE_FLAGS);
   const port = parseNumber('port', f.port) ?? 0;
@@ -22,17 +23,16 @@ export async function runServeCommand(args: string[]): Promise<number> {
   process.stdout.write(`XLIR Bench is serving at ${server.url}\n`);
   process.stderr.write('Open that address in a browser on this machine. Ctrl-C stops the server (a run in progress is cancelled and kept).\n');
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
   // A second signal while closing does not wait for the run to be stored.
-  const quit = () => process.exit(130);
-  process.once('SIGINT', quit);
-  process.once('SIGTERM', quit);
+  let stopSignals: StopSignals | undefined;
+  const signal = await new Promise<NodeJS.Signals>((resolve) => (stopSignals = onStopSignal(resolve)));
   process.stderr.write(`${signal === 'SIGINT' ? '\n' : ''}Stopping…\n`);
-  // The run in progress is cancelled and stored first, so that open pages still see it end.
-  await service.close();
-  await server.close();
+  try {
+    // The run in progress is cancelled and stored first, so that open pages still see it end.
+    await service.close();
+    await server.close();
+  } finally {
+    stopSignals?.dispose();
+  }
   return 0;
 }

@@ -2,7 +2,7 @@ import { summarizeStages } from '../../engine/latency/stage-breakdown.ts';
 import { formatMs } from '../../report/format-numbers.ts';
 import { loadRecordedSeries, loadRun, resolveRunRef, type StoredRun } from '../../store/run-queries.ts';
 import { withHistory } from '../../store/history-access.ts';
-import { printRunSummary } from '../run-summary.ts';
+import { printRunSummary, qualitySection } from '../run-summary.ts';
 import { formatTable } from '../terminal.ts';
 import { CliUsageError, parseFlagsAndOperands } from '../usage.ts';
 
@@ -11,7 +11,8 @@ function header(run: StoredRun): string {
   return [
     `Run ${run.id}: ${run.state}${run.origin === 'imported' ? ' (imported)' : ''}`,
     `Machine ${run.machine.label} (${run.machine.id}): ${p.cpu.model}, ${p.cpu.logicalCores} cores`,
-    `Started ${run.startedAt}${run.finishedAt ? `, finished ${run.finishedAt}` : ''}`,
+    `Started ${run.startedAt}${run.finishedAt ? `, finished ${run.finishedAt}` : ''}${run.origin === 'imported' ? `; imported ${run.recordedAt}` : ''}`,
+    ...(run.dateWarning ? [`Warning: ${run.dateWarning}.`] : []),
     ...(run.error ? [`Error: ${run.error}`] : []),
   ].join('\n');
 }
@@ -34,6 +35,9 @@ export async function runShowCommand(args: string[]): Promise<number> {
     }
     const series = loadRecordedSeries(db, run.id);
     process.stdout.write(`${STATE_NOTE[run.state] ?? ''}\n`);
+    if (run.lexicalFloor || run.models.some((m) => m.quality)) {
+      process.stdout.write(`\nRetrieval quality measured before the run ${run.state === 'running' ? 'reached its latency phase' : 'stopped'}:\n${qualitySection(run.models, run.lexicalFloor)}\n\n`);
+    }
     if (series.length === 0) {
       process.stdout.write('No latency samples were recorded.\n');
       return;

@@ -3,7 +3,11 @@ import path from 'node:path';
 import { XlirError } from '../../engine/errors.ts';
 import { modelSearchDirs, resolveModelArgument } from '../../engine/models/model-locations.ts';
 import { describeSettings, runSweep, type SweepResult } from '../../engine/sweep/run-sweep.ts';
-import type { SweepConfigInput } from '../../engine/sweep/sweep-config.ts';
+import { currentMachineLimits } from '../../engine/machine/machine-limits.ts';
+import { boundedSweepConfigSchema, modelSize } from '../../engine/run/bounded-config.ts';
+import { SweepConfigSchema, type SweepConfigInput } from '../../engine/sweep/sweep-config.ts';
+import { optionUsageError, SWEEP_OPTION_FLAGS } from '../option-flags.ts';
+import { onStopSignal, signalExitCode } from '../stop-signals.ts';
 import { createProgressBar, formatTable } from '../terminal.ts';
 import { CliUsageError, parseFlags, parseList, parseNumber } from '../usage.ts';
 
@@ -87,15 +91,17 @@ export function formatSweep(result: SweepResult): string {
 }
 
 export async function runSweepCommand(args: string[]): Promise<number> {
-  const { config, jsonOut } = buildSweepConfig(args);
+  const { config: input, jsonOut } = buildSweepConfig(args);
+  const size = await modelSize(input.model);
+  const parsed = (size ? boundedSweepConfigSchema(currentMachineLimits(), size) : SweepConfigSchema).safeParse(input);
+  if (!parsed.success) throw optionUsageError(parsed.error, SWEEP_OPTION_FLAGS);
+  const config = parsed.data;
   const bar = createProgressBar();
   const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    bar.log('Cancelling after the run in flight (Ctrl-C again to quit at once)…');
+  const stopSignals = onStopSignal((signal) => {
+    bar.log(`${signal}: cancelling after the run in flight (${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again to quit at once)…`);
     controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  });
   let lastPhase = '';
   try {
     const result = await runSweep(config, {
@@ -110,9 +116,9 @@ export async function runSweepCommand(args: string[]): Promise<number> {
     if (jsonOut) await writeFile(jsonOut, `${JSON.stringify(result, null, 2)}\n`);
     process.stdout.write(`${formatSweep(result)}\n`);
     if (jsonOut) process.stdout.write(`\nFull result: ${jsonOut}\n`);
-    return result.cancelled ? 130 : 0;
+    return result.cancelled ? signalExitCode(stopSignals.received ?? 'SIGINT') : 0;
   } finally {
     bar.done();
-    process.off('SIGINT', onSigint);
+    stopSignals.dispose();
   }
 }

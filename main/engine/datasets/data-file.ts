@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:buffer';
+import { readFile, stat } from 'node:fs/promises';
 import type { z } from 'zod';
 import { XlirError } from '../errors.ts';
 import type { RetrievalDataset } from './retrieval-dataset.ts';
@@ -19,12 +20,26 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/**
+ * The most text a dataset file may hold: the longest string JavaScript has (2^29 − 24 characters,
+ * `buffer.constants.MAX_STRING_LENGTH`). A larger file could not be decoded, and reading it first
+ * would take its size in memory for nothing.
+ */
+export const MAX_DATA_FILE_BYTES = constants.MAX_STRING_LENGTH;
+
+const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
+
 /** Reads `file`; `missingHint` says what the user should do when it is absent. */
 export async function readDataFile(file: string, missingHint: string): Promise<DataFile> {
   let bytes: Buffer;
   try {
+    const { size } = await stat(file);
+    if (size > MAX_DATA_FILE_BYTES) {
+      throw new XlirError('DATASET_TOO_LARGE', `${file} is ${mib(size)}: more than the ${mib(MAX_DATA_FILE_BYTES)} of text a dataset file may hold (the longest string JavaScript has); a dataset file is JSON of a few MB. Is it the right file?`);
+    }
     bytes = await readFile(file);
   } catch (err) {
+    if (err instanceof XlirError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new XlirError(
       'DATASET_FILE_MISSING',
@@ -32,6 +47,9 @@ export async function readDataFile(file: string, missingHint: string): Promise<D
       { cause: err },
     );
   }
+  // JSON text never holds a NUL byte (in UTF-8 it is only ever U+0000, which JSON must escape).
+  const nul = bytes.indexOf(0);
+  if (nul !== -1) throw new XlirError('DATASET_INVALID', `${file} holds NUL bytes (the first at byte ${nul}): it is binary, not JSON text (an interrupted download, or a file of another kind?).`);
   let text: string;
   try {
     text = utf8.decode(bytes);

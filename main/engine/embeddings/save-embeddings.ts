@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Candidate, Query } from '../datasets/retrieval-dataset.ts';
+import { safeFileName } from '../safe-file-name.ts';
 import { encodeNpyFloat32 } from './npy.ts';
 
 export interface SavedEmbeddings {
@@ -14,10 +15,11 @@ export interface SavedEmbeddings {
 /**
  * Writes `DIR/<model>/{queries,candidates}.npy` (float32, exactly as scored) and
  * `{queries,candidates}.json` (row i of the .npy is entry i of the .json), so our metrics can be
- * checked independently. Returns the folder written.
+ * checked independently. `<model>` is the model's name made a safe folder name (a name of `..`
+ * must not write beside DIR). Returns the folder written.
  */
 export async function saveEmbeddings(dir: string, modelName: string, e: SavedEmbeddings): Promise<string> {
-  const out = path.join(dir, modelName);
+  const out = path.join(dir, safeFileName(modelName));
   await mkdir(out, { recursive: true });
   await Promise.all([
     writeFile(path.join(out, 'queries.npy'), encodeNpyFloat32(e.queryEmbeddings, e.queries.length, e.dimension)),

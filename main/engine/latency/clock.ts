@@ -22,6 +22,9 @@ export interface Clock {
  */
 const POLL_WINDOW_MS = 2;
 
+/** The longest delay a Node timer takes (2^31 − 1 ms, 24.8 days): a longer one warns and fires after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * The system's monotonic clock: `process.hrtime.bigint()` (CLOCK_MONOTONIC on Linux,
  * mach_absolute_time on macOS, QueryPerformanceCounter on Windows). Nominal resolution 1 ns; a
@@ -41,10 +44,10 @@ export function createSystemClock(): Clock {
   return {
     nowMs,
     async waitUntil(targetMs, signal) {
-      const coarseMs = targetMs - nowMs() - POLL_WINDOW_MS;
-      if (coarseMs > 0 && !signal?.aborted) {
+      // A timer lasts at most MAX_TIMER_MS (a longer one would fire at once): far targets take several.
+      for (let coarseMs = targetMs - nowMs() - POLL_WINDOW_MS; coarseMs > 0 && !signal?.aborted; coarseMs = targetMs - nowMs() - POLL_WINDOW_MS) {
         // An aborted sleep rejects; the caller learns about the abort from the signal.
-        await sleep(coarseMs, undefined, { signal }).catch(() => undefined);
+        await sleep(Math.min(coarseMs, MAX_TIMER_MS), undefined, { signal }).catch(() => undefined);
       }
       while (nowMs() < targetMs && !signal?.aborted) await yieldToEventLoop();
     },

@@ -4,7 +4,7 @@ import { RunConfigSchema, type RunConfigInput } from './run-config.ts';
 import type { RunEvent } from './run-events.ts';
 import type { RunResult } from './run-result.ts';
 import type { BenchmarkWorkerData, WorkerMessage } from './benchmark-worker.ts';
-import { issueLines } from '../schema-issues.ts';
+import { configError } from './bounded-config.ts';
 
 /**
  * A benchmark running off the caller's thread: the CLI's progress bar and, later, the desktop
@@ -21,7 +21,7 @@ export interface BenchmarkJob {
 
 export function startBenchmark(input: RunConfigInput): BenchmarkJob {
   const parsed = RunConfigSchema.safeParse(input);
-  if (!parsed.success) throw new XlirError('CONFIG_INVALID', `invalid run configuration: ${issueLines(parsed.error, '').join('; ')}`);
+  if (!parsed.success) throw configError(parsed.error, 'run configuration');
   // Set by cancel(): the worker reads it even while a synchronous loop blocks its message queue.
   const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
   const worker = new Worker(new URL('./benchmark-worker.ts', import.meta.url), { workerData: { config: parsed.data, cancelFlag } satisfies BenchmarkWorkerData });

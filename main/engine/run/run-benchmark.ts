@@ -119,6 +119,7 @@ export async function runBenchmark(config: RunConfig, ctx: RunContext): Promise<
         signal,
       }).result,
     );
+    if (lexicalFloor) emit({ type: 'quality-done', model: LEXICAL_FLOOR_NAME, lexicalFloor: true, quality: lexicalFloor });
   }
 
   const clock = createSystemClock();
@@ -236,6 +237,7 @@ async function prepareModel(
       qualityMs = clock.nowMs() - t1;
       quality = evaluated?.result ?? null;
       detail = evaluated?.detail;
+      if (evaluated) emit({ type: 'quality-done', model: name, quality: evaluated.result });
       if (!evaluated) qualityNote = 'run cancelled during the quality evaluation';
       else if (config.saveEmbeddingsDir) {
         const where = await saveEmbeddings(config.saveEmbeddingsDir, name, {

@@ -1,6 +1,7 @@
 import type { BatchSample, LatencySample } from '../latency/latency-sample.ts';
 import type { LiveSummary } from '../latency/running-summary.ts';
 import type { LatencyProgress, ScenarioKind } from '../latency/scenario.ts';
+import type { QualityResult } from '../metrics/quality-result.ts';
 
 export type RunPhase =
   | 'machine'
@@ -32,5 +33,10 @@ export type RunEvent =
       progress: LatencyProgress;
       live: LiveSummary | null;
     }
+  /**
+   * A model's retrieval quality (or, with `lexicalFloor`, the TF-IDF floor's), sent as soon as it
+   * is measured: the history keeps it even if the run is killed before it ends.
+   */
+  | { type: 'quality-done'; model: string; lexicalFloor?: true; quality: QualityResult }
   | { type: 'warning'; message: string; model?: string }
   | { type: 'model-done'; model: string };

@@ -1,5 +1,6 @@
 import type { DatasetName } from '../../../main/engine/datasets/registry.ts';
 import type { ExecutionProvider } from '../../../main/engine/models/encoder.ts';
+import { runOptionIssues, type RunLimits } from '../../../main/engine/run/option-bounds.ts';
 import type { RunConfig, RunConfigInput } from '../../../main/engine/run/run-config.ts';
 
 /**
@@ -72,74 +73,86 @@ export function formFromConfig(config: RunConfig | undefined, bundledModels: rea
 
 const blank = (v: number | null | undefined): v is null | undefined => v === null || v === undefined || Number.isNaN(v);
 
+/** The form's name of each numeric option, for the bounds' messages. */
+const FIELD_LABELS: Readonly<Record<string, string>> = {
+  'dataset.maxQueries': 'Max queries',
+  'provider.intraOpThreads': 'Threads',
+  'scenario.warmupQueries': 'Warm-up queries',
+  'scenario.minQueries': 'Min queries',
+  'scenario.minDurationMs': 'Min duration',
+  'scenario.rounds': 'Rounds',
+  'scenario.batchSizes': 'Batch sizes',
+  'scenario.targetQps': 'Target QPS',
+  seed: 'Seed',
+  bootstrapResamples: 'Bootstrap resamples',
+};
+
+/** Before the app has said what this machine can do: only the bounds that do not depend on it. */
+const UNKNOWN_MACHINE: RunLimits = { machine: { cores: Number.POSITIVE_INFINITY, availableMemoryBytes: Number.POSITIVE_INFINITY }, models: [] };
+
 /**
  * The config the form describes, or what is wrong with it. `datasetLanguages` are the dataset's
  * languages: with all of them ticked the config names none, so it means "all" wherever it is reused.
+ * Numbers are checked with the bounds the app checks a run with (option-bounds.ts), for the machine
+ * and the models of `limits`.
  */
-export function configFromForm(form: RunForm, datasetLanguages: readonly string[]): { config: RunConfigInput; errors: [] } | { config: null; errors: string[] } {
+export function configFromForm(form: RunForm, datasetLanguages: readonly string[], limits: RunLimits = UNKNOWN_MACHINE): { config: RunConfigInput; errors: [] } | { config: null; errors: string[] } {
   const errors: string[] = [];
-  const whole = (value: number | null, label: string, min: number): number | undefined => {
-    if (blank(value)) return undefined;
-    if (!Number.isInteger(value) || value < min) errors.push(`${label} must be a whole number of at least ${min}.`);
-    return value;
-  };
-  const required = (value: number | null, label: string, min: number): number => {
+  const optional = (value: number | null) => (blank(value) ? undefined : value);
+  const required = (value: number | null, label: string, fallback: number): number => {
     if (blank(value)) errors.push(`${label} is required.`);
-    return whole(value, label, min) ?? min;
+    return optional(value) ?? fallback;
   };
 
   if (form.models.length === 0) errors.push('Choose at least one model.');
   const someLanguages = datasetLanguages.length > 0 && form.langs.length < datasetLanguages.length;
   if (datasetLanguages.length > 0 && form.langs.length === 0) errors.push('Choose at least one language.');
   if (form.dataset !== 'xquad-r' && form.datasetPath.trim() === '') errors.push(`The ${form.dataset} dataset needs the folder that holds its files.`);
-  const maxQueries = whole(form.maxQueries, 'Max queries', 1);
-  const threads = whole(form.threads, 'Threads', 1);
+  const maxQueries = optional(form.maxQueries);
+  const threads = optional(form.threads);
   const common = {
     warmupQueries: required(form.warmupQueries, 'Warm-up queries', 0),
     minQueries: required(form.minQueries, 'Min queries', 1),
-    minDurationMs: 0,
+    minDurationMs: Math.round(required(form.minDurationS, 'Min duration', 0) * 1000),
   };
-  if (blank(form.minDurationS) || form.minDurationS < 0) errors.push('Min duration must be 0 seconds or more.');
-  else common.minDurationMs = Math.round(form.minDurationS * 1000);
 
   let scenario: RunConfigInput['scenario'];
   if (form.scenario === 'single-stream') {
     scenario = { kind: 'single-stream', ...common, rounds: required(form.rounds, 'Rounds', 1) };
   } else if (form.scenario === 'offline') {
-    const sizes = form.batchSizes.split(/[\s,]+/).filter(Boolean).map(Number);
-    if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 1)) errors.push('Batch sizes must be whole numbers of at least 1, separated by commas.');
+    const typed = form.batchSizes.split(/[\s,]+/).filter(Boolean).map(Number);
+    const sizes = typed.filter((n) => !Number.isNaN(n));
+    if (typed.length === 0 || sizes.length < typed.length) errors.push('Batch sizes must be whole numbers of at least 1, separated by commas.');
     scenario = { kind: 'offline', ...common, batchSizes: sizes };
   } else {
-    if (blank(form.targetQps) || !(form.targetQps > 0)) errors.push('Target QPS must be above 0.');
-    scenario = { kind: 'server', ...common, targetQps: form.targetQps ?? 1 };
+    scenario = { kind: 'server', ...common, targetQps: required(form.targetQps, 'Target QPS', 1) };
   }
-  const seed = whole(form.seed, 'Seed', 0);
-  const bootstrapResamples = whole(form.bootstrapResamples, 'Bootstrap resamples', 100);
-  if (errors.length > 0) return { config: null, errors };
-
-  return {
-    errors: [],
-    config: {
-      models: form.models,
-      dataset: {
-        name: form.dataset,
-        ...(form.dataDir.trim() && { dataDir: form.dataDir.trim() }),
-        ...(form.dataset !== 'xquad-r' && { path: form.datasetPath.trim() }),
-        ...(someLanguages && { langs: datasetLanguages.filter((l) => form.langs.includes(l)) }),
-        ...(maxQueries !== undefined && { maxQueries }),
-      },
-      provider: {
-        executionProviders: form.providers.split(',') as ExecutionProvider[],
-        ...(threads !== undefined && { intraOpThreads: threads }),
-      },
-      scenario,
-      quality: form.quality,
-      lexicalFloor: form.lexicalFloor,
-      roofline: form.roofline,
-      ...(seed !== undefined && { seed }),
-      ...(bootstrapResamples !== undefined && { bootstrapResamples }),
-      variants: form.variants,
-      ...(form.candidateContext !== 'model' && { candidateContext: form.candidateContext }),
+  const seed = optional(form.seed);
+  const bootstrapResamples = optional(form.bootstrapResamples);
+  const config: RunConfigInput = {
+    models: form.models,
+    dataset: {
+      name: form.dataset,
+      ...(form.dataDir.trim() && { dataDir: form.dataDir.trim() }),
+      ...(form.dataset !== 'xquad-r' && { path: form.datasetPath.trim() }),
+      ...(someLanguages && { langs: datasetLanguages.filter((l) => form.langs.includes(l)) }),
+      ...(maxQueries !== undefined && { maxQueries }),
     },
+    provider: {
+      executionProviders: form.providers.split(',') as ExecutionProvider[],
+      ...(threads !== undefined && { intraOpThreads: threads }),
+    },
+    scenario,
+    quality: form.quality,
+    lexicalFloor: form.lexicalFloor,
+    roofline: form.roofline,
+    ...(seed !== undefined && { seed }),
+    ...(bootstrapResamples !== undefined && { bootstrapResamples }),
+    variants: form.variants,
+    ...(form.candidateContext !== 'model' && { candidateContext: form.candidateContext }),
   };
+  for (const issue of runOptionIssues(config, limits)) {
+    errors.push(`${FIELD_LABELS[issue.path.filter((p) => typeof p === 'string').join('.')] ?? issue.path.join('.')}: ${issue.message}`);
+  }
+  return errors.length > 0 ? { config: null, errors } : { config, errors: [] };
 }
