@@ -1,8 +1,9 @@
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { countFlops, ModelFlops } from '../../main/engine/roofline/flop-count.ts';
+import { countFlops } from '../../main/engine/roofline/flop-count.ts';
 import { decodeOnnxModel, encodeOnnxModel, OnnxDataType, tensorValues } from '../../main/engine/roofline/onnx-model.ts';
+import { ModelCost } from '../../main/engine/roofline/model-cost.ts';
 import { inferShapes } from '../../main/engine/roofline/shape-inference.ts';
 import { tinyEncoderDir } from '../run/fixtures.ts';
 import { attentionBlock, attentionBlockFlops, floatInput, floats, model, node } from './graphs.ts';
@@ -95,12 +96,12 @@ describe('countFlops', () => {
   });
 
   it('counts the tiny test encoder as its configuration predicts (hidden 32, FFN 64, 2 layers)', async () => {
-    const flops = await ModelFlops.fromFile(path.join(tinyEncoderDir, 'model.onnx'));
+    const cost = await ModelCost.fromFile(path.join(tinyEncoderDir, 'model.onnx'));
     for (const seq of [1, 9, 64]) {
       const perLayerWeights = seq * (4 * 2 * 32 * 32 + 2 * 2 * 32 * 64);
       const perLayerAttention = 2 * (2 * seq * seq * 32);
-      expect(flops.count(1, seq)).toMatchObject({ weights: 2 * perLayerWeights, attention: 2 * perLayerAttention, matmuls: 16, uncounted: [], unknownOps: [] });
+      expect(cost.flops(1, seq)).toMatchObject({ weights: 2 * perLayerWeights, attention: 2 * perLayerAttention, matmuls: 16, uncounted: [], unknownOps: [] });
     }
-    expect(flops.count(4, 9).total).toBe(4 * flops.count(1, 9).total);
+    expect(cost.flops(4, 9).total).toBe(4 * cost.flops(1, 9).total);
   });
 });

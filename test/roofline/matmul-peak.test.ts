@@ -1,13 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { captureMachineProfile } from '../../main/engine/machine/machine-profile.ts';
 import { countFlops } from '../../main/engine/roofline/flop-count.ts';
-import { matMulGraph, measurePrecisionPeak, weightStreamGraph, type PeakMeasurement } from '../../main/engine/roofline/matmul-peak.ts';
+import { matMulGraph, measurePeak, measurePrecisionPeak, weightStreamGraph } from '../../main/engine/roofline/matmul-peak.ts';
 import { decodeOnnxModel } from '../../main/engine/roofline/onnx-model.ts';
-import { cachedPeak, peakKey } from '../../main/engine/roofline/peak-cache.ts';
 
 const tiny = [{ m: 4, k: 8, n: 16 }];
 
@@ -47,7 +42,7 @@ describe('weightStreamGraph', () => {
 
 describe('measurePrecisionPeak', () => {
   it('reports a rate per size and the best of them', async () => {
-    const peak = await measurePrecisionPeak('fp32', { provider: 'cpu', intraOpThreads: 1, sizes: [...tiny, { m: 8, k: 8, n: 8 }], minRuns: 3, minMsPerSize: 0, warmupRuns: 1 });
+    const peak = await measurePrecisionPeak('fp32', { provider: 'cpu', intraOpThreads: 1, sizes: [...tiny, { m: 8, k: 8, n: 8 }], minRuns: 3, minDurationMs: 0, warmupRuns: 1 });
     expect(peak.supported).toBe(true);
     if (!peak.supported) return;
     expect(peak.sizes.map((s) => [s.m, s.k, s.n, s.runs >= 3])).toEqual([[4, 8, 16, true], [8, 8, 8, true]]);
@@ -56,68 +51,23 @@ describe('measurePrecisionPeak', () => {
   });
 
   it('says why, instead of throwing, when the provider cannot run the graph', async () => {
-    const peak = await measurePrecisionPeak('fp32', { provider: 'cuda', sizes: tiny, minRuns: 1, minMsPerSize: 0 });
+    const peak = await measurePrecisionPeak('fp32', { provider: 'cuda', sizes: tiny, minRuns: 1, minDurationMs: 0 });
     // No GPU in CI: CUDA is refused with the reason; on a GPU machine it runs.
     if (!peak.supported) expect(peak.reason).toMatch(/CUDA|cuda/);
     else expect(peak.gflops).toBeGreaterThan(0);
   });
 });
 
-describe('cachedPeak', () => {
-  const fakePeak = (gflops: number): PeakMeasurement => ({
-    provider: 'cpu',
-    intraOpThreads: 2,
-    measuredAt: '2026-01-01T00:00:00.000Z',
-    durationMs: 1,
-    fp32: { supported: true, gflops, best: tiny[0], sizes: [{ ...tiny[0], runs: 1, medianMs: 1, minMs: 1, gflops }] },
-    fp16: { supported: false, reason: 'no fp16 kernel' },
+describe('measurePeak', () => {
+  it('measures both precisions and records how busy the machine was', async () => {
+    const peak = await measurePeak({ provider: 'cpu', intraOpThreads: 1, sizes: tiny, minRuns: 2, minDurationMs: 0, warmupRuns: 0 });
+    expect(peak).toMatchObject({ provider: 'cpu', intraOpThreads: 1, fp32: { supported: true } });
+    if (process.platform !== 'win32') expect(peak.load).toEqual({ before: expect.any(Number), after: expect.any(Number) });
   });
 
-  it('measures once per machine, provider and thread count, then reads the file', async () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'xlir-peak-')), 'peaks.json');
-    const machine = await captureMachineProfile();
-    let calls = 0;
-    const measure = async () => fakePeak(100 + ++calls);
-    const first = await cachedPeak({ machine, provider: 'cpu', intraOpThreads: 2, file, measure });
-    const second = await cachedPeak({ machine, provider: 'cpu', intraOpThreads: 2, file, measure });
-    const otherThreads = await cachedPeak({ machine, provider: 'cpu', intraOpThreads: 1, file, measure });
-    expect([first.fromCache, second.fromCache, otherThreads.fromCache]).toEqual([false, true, false]);
-    expect(second.peak).toEqual(first.peak);
-    expect(calls).toBe(2);
-    const stored = JSON.parse(readFileSync(file, 'utf8'));
-    expect(stored.entries.map((e: { key: string }) => e.key)).toEqual([peakKey(machine, 'cpu', 2), peakKey(machine, 'cpu', 1)]);
-    const again = await cachedPeak({ machine, provider: 'cpu', intraOpThreads: 2, file, measure, remeasure: true });
-    expect([again.fromCache, calls]).toEqual([false, 3]);
-  });
-
-  it('replaces a file it cannot read, and says so', async () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'xlir-peak-')), 'peaks.json');
-    writeFileSync(file, '{"version": 99}');
-    const result = await cachedPeak({ machine: await captureMachineProfile(), provider: 'cpu', file, measure: async () => fakePeak(7) });
-    expect(result.note).toMatch(/peaks\.json is not a peak cache/);
-    expect(JSON.parse(readFileSync(file, 'utf8')).version).toBe(1);
-  });
-
-  it('keys by hardware and runtime, not by hostname', async () => {
-    const machine = await captureMachineProfile();
-    expect(peakKey({ ...machine, hostname: 'elsewhere' }, 'cpu', 2)).toBe(peakKey(machine, 'cpu', 2));
-    expect(peakKey({ ...machine, cpu: { ...machine.cpu, model: 'Other CPU' } }, 'cpu', 2)).not.toBe(peakKey(machine, 'cpu', 2));
-  });
-});
-
-describe('cachedPeak with remeasure', () => {
-  it('keeps the better rate per precision: other load only ever slows a measurement down', async () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'xlir-peak-')), 'peaks.json');
-    const machine = await captureMachineProfile();
-    const measurement = (fp32: number, fp16: number | null): PeakMeasurement => ({
-      provider: 'cpu', intraOpThreads: null, measuredAt: new Date().toISOString(), durationMs: 1,
-      fp32: { supported: true, gflops: fp32, best: tiny[0], sizes: [] },
-      fp16: fp16 === null ? { supported: false, reason: 'none' } : { supported: true, gflops: fp16, best: tiny[0], sizes: [] },
-    });
-    await cachedPeak({ machine, provider: 'cpu', file, measure: async () => measurement(100, null) });
-    const again = await cachedPeak({ machine, provider: 'cpu', file, remeasure: true, measure: async () => measurement(80, 50) });
-    expect([again.peak.fp32, again.peak.fp16].map((p) => (p.supported ? p.gflops : null))).toEqual([100, 50]);
-    const read = await cachedPeak({ machine, provider: 'cpu', file, measure: async () => measurement(1, 1) });
-    expect([read.fromCache, read.peak.fp32.supported && read.peak.fp32.gflops]).toEqual([true, 100]);
+  it('stops at once when cancelled, saying so rather than failing', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    expect(await measurePrecisionPeak('fp32', { provider: 'cpu', sizes: tiny, signal: controller.signal })).toEqual({ supported: false, reason: 'cancelled before any size was measured' });
   });
 });

@@ -17,6 +17,8 @@ export interface SessionSettings {
   intraOpThreads?: number;
   interOpThreads?: number;
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** Turns ONNX Runtime's profiler on: it writes `<prefix>_<time>.json` when profiling ends. Never for a timed session. */
+  profileFilePrefix?: string;
 }
 
 /**
@@ -121,6 +123,7 @@ export async function createSession(
         ...(settings.intraOpThreads !== undefined ? { intraOpNumThreads: settings.intraOpThreads } : {}),
         ...(settings.interOpThreads !== undefined ? { interOpNumThreads: settings.interOpThreads } : {}),
         ...(settings.graphOptimizationLevel !== undefined ? { graphOptimizationLevel: settings.graphOptimizationLevel } : {}),
+        ...(settings.profileFilePrefix !== undefined ? { enableProfiling: true, profileFilePrefix: settings.profileFilePrefix } : {}),
       };
       const session = typeof model === 'string' ? await InferenceSession.create(model, options) : await InferenceSession.create(model.bytes, options);
       if (failures.length === 0) return { session, provider };

@@ -26,6 +26,8 @@ export const LoadModelOptionsSchema = z
     graphOptimizationLevel: z.enum(['disabled', 'basic', 'extended', 'all']).optional(),
     /** A variant of the folder (`quantized`, `fp16` …) or one XLIR Bench derives (`int8`, `fp16`); the graph itself when absent. */
     variant: z.string().min(1).optional(),
+    /** Profiles every run (ONNX Runtime's profiler, written by `endProfiling`): for a session that is never timed. */
+    profileFilePrefix: z.string().min(1).optional(),
   })
   .strict();
 

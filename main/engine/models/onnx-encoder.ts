@@ -127,6 +127,11 @@ export class OnnxEncoder implements Encoder {
     return output.data as Float32Array;
   }
 
+  /** Ends ONNX Runtime's profiling of a session loaded with `profileFilePrefix`, which writes its trace file. */
+  endProfiling(): void {
+    this.#session.endProfiling();
+  }
+
   async dispose(): Promise<void> {
     await this.#session.release();
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { OnnxDataType, readOnnxModel, type OnnxModel } from './onnx-model.ts';
-import { inferShapes, matMulShape } from './shape-inference.ts';
+import { OnnxDataType, type OnnxModel } from './onnx-model.ts';
+import { inferShapes, matMulShape, type ShapeInference } from './shape-inference.ts';
 
 /**
  * FLOPs of one forward pass of an encoder graph for a concrete input shape, counted from the ONNX
@@ -49,16 +49,21 @@ const PRECISION: Record<number, string> = {
 };
 
 /**
- * Counts FLOPs for inputs of shape [batch, sequence]: every graph input of rank 2 (ids, mask,
- * token types) gets that shape; other inputs keep the dims the graph declares.
+ * The shapes of every value for inputs of shape [batch, sequence]: every graph input of rank 2
+ * (ids, mask, token types) gets that shape; other inputs keep the dims the graph declares.
  */
-export function countFlops(model: OnnxModel, batch: number, sequence: number): FlopCount {
+export function inferEncoderShapes(model: OnnxModel, batch: number, sequence: number): ShapeInference {
   const initializers = new Set(model.initializers.map((t) => t.name));
   const inputDims: Record<string, number[]> = {};
   for (const input of model.inputs) {
     if (!initializers.has(input.name) && (input.dims === null || input.dims.length === 2)) inputDims[input.name] = [batch, sequence];
   }
-  const { values, unknownOps } = inferShapes(model, inputDims);
+  return inferShapes(model, inputDims);
+}
+
+/** Counts FLOPs for inputs of shape [batch, sequence] (`shapes`: `inferEncoderShapes` of the same, when already at hand). */
+export function countFlops(model: OnnxModel, batch: number, sequence: number, shapes: ShapeInference = inferEncoderShapes(model, batch, sequence)): FlopCount {
+  const { values, unknownOps } = shapes;
   const count: FlopCount = { batch, sequence, total: 0, weights: 0, attention: 0, byPrecision: {}, matmuls: 0, uncounted: [], unknownOps };
   for (const node of model.nodes) {
     const ins = node.inputs.map((name) => (name === '' ? undefined : values.get(name)));
@@ -78,25 +83,4 @@ export function countFlops(model: OnnxModel, batch: number, sequence: number): F
   }
   count.total = count.weights + count.attention;
   return count;
-}
-
-/** Per-shape FLOP counts of one model, memoised: a run asks for the same few token counts again and again. */
-export class ModelFlops {
-  readonly #model: OnnxModel;
-  readonly #counts = new Map<string, FlopCount>();
-
-  constructor(model: OnnxModel) {
-    this.#model = model;
-  }
-
-  static async fromFile(file: string): Promise<ModelFlops> {
-    return new ModelFlops(await readOnnxModel(file));
-  }
-
-  count(batch: number, sequence: number): FlopCount {
-    const key = `${batch}x${sequence}`;
-    let count = this.#counts.get(key);
-    if (!count) this.#counts.set(key, (count = countFlops(this.#model, batch, sequence)));
-    return count;
-  }
 }

@@ -1,10 +1,10 @@
 import { Tensor } from 'onnxruntime-node';
 import { z } from 'zod';
-import { createSystemClock, type Clock } from '../latency/clock.ts';
-import { percentileOfSorted, sortedCopy } from '../latency/percentiles.ts';
-import type { ExecutionProvider } from '../models/encoder.ts';
-import { createSession, ExecutionProviderSchema, type SessionSettings } from '../models/execution-providers.ts';
+import { createSystemClock } from '../latency/clock.ts';
+import { MeasurementLoadSchema, withLoad } from '../machine/system-load.ts';
+import { createSession, ExecutionProviderSchema } from '../models/execution-providers.ts';
 import { encodeOnnxModel, OnnxDataType, type OnnxModel } from './onnx-model.ts';
+import { ceilingSessionSettings, timeSessionRuns, type CeilingOptions } from './timed-runs.ts';
 
 /**
  * The machine's peak matrix-multiply rate as ONNX Runtime reaches it: one MatMul node, Y = A·B,
@@ -59,6 +59,8 @@ export const PeakMeasurementSchema = z.object({
   durationMs: z.number(),
   fp32: PrecisionPeakSchema,
   fp16: PrecisionPeakSchema,
+  /** How busy the machine was (other processes only lower a rate); absent in peaks measured before it was kept. */
+  load: MeasurementLoadSchema.nullable().optional(),
 });
 export type PeakMeasurement = z.infer<typeof PeakMeasurementSchema>;
 
@@ -90,25 +92,14 @@ export function matMulGraph({ m, k, n }: MatMulSize, precision: Precision): Uint
   return encodeOnnxModel(model);
 }
 
-/** CUDA selects kernels and allocates workspaces on a shape's first runs; the CPU needs only its caches warm. */
-const defaultWarmupRuns = (provider: ExecutionProvider) => (provider === 'cuda' ? 10 : 2);
-
-export interface PeakOptions {
-  provider: ExecutionProvider;
-  intraOpThreads?: number;
+/** `minRuns` and `minDurationMs` apply to each size. */
+export interface PeakOptions extends CeilingOptions {
   sizes?: readonly MatMulSize[];
-  /** Timed runs per size: at least this many and at least `minMsPerSize`. */
-  minRuns?: number;
-  minMsPerSize?: number;
-  warmupRuns?: number;
-  clock?: Clock;
-  signal?: AbortSignal;
 }
 
 /** Measures one precision: the rate at each size and the best. Throws only for a session that loads and then fails. */
 export async function measurePrecisionPeak(precision: Precision, options: PeakOptions): Promise<PrecisionPeak> {
   const sizes = options.sizes ?? DEFAULT_PEAK_SIZES;
-  const clock = options.clock ?? createSystemClock();
   const rates: z.infer<typeof SizeRateSchema>[] = [];
   for (const size of sizes) {
     if (options.signal?.aborted) break;
@@ -117,14 +108,15 @@ export async function measurePrecisionPeak(precision: Precision, options: PeakOp
       created = await createSession(
         { bytes: matMulGraph(size, precision), name: `MatMul ${precision} ${size.m}×${size.k}×${size.n}` },
         [options.provider],
-        sessionSettings(options),
+        ceilingSessionSettings(options),
       );
     } catch (err) {
       // The graph is valid ONNX, so a load failure means no kernel for this type on this provider.
       return { supported: false, reason: (err as Error).message };
     }
     try {
-      rates.push({ ...size, ...(await timeMatMul(created.session, size, options, clock)) });
+      const rate = await timeMatMul(created.session, size, options);
+      if (rate) rates.push({ ...size, ...rate });
     } finally {
       await created.session.release();
     }
@@ -134,45 +126,30 @@ export async function measurePrecisionPeak(precision: Precision, options: PeakOp
   return { supported: true, gflops: best.gflops, best: { m: best.m, k: best.k, n: best.n }, sizes: rates };
 }
 
-function sessionSettings(options: PeakOptions): SessionSettings {
-  return { graphOptimizationLevel: 'all', ...(options.intraOpThreads !== undefined && { intraOpThreads: options.intraOpThreads }) };
-}
-
-async function timeMatMul(
-  session: Awaited<ReturnType<typeof createSession>>['session'],
-  { m, k, n }: MatMulSize,
-  options: PeakOptions,
-  clock: Clock,
-) {
+/** The median rate of Y = A·B at one size. */
+async function timeMatMul(session: Awaited<ReturnType<typeof createSession>>['session'], { m, k, n }: MatMulSize, options: CeilingOptions) {
   const feeds = { A: new Tensor('float32', new Float32Array(m * k).fill(0.25), [m, k]) };
-  for (let i = 0; i < (options.warmupRuns ?? defaultWarmupRuns(options.provider)); i++) await session.run(feeds, ['Y']);
-  const minRuns = options.minRuns ?? 5;
-  const minMs = options.minMsPerSize ?? 600;
-  const times: number[] = [];
-  const start = clock.nowMs();
-  while ((times.length < minRuns || clock.nowMs() - start < minMs) && !options.signal?.aborted) {
-    const t0 = clock.nowMs();
-    await session.run(feeds, ['Y']);
-    times.push(clock.nowMs() - t0);
-  }
-  const sorted = sortedCopy(times);
-  const medianMs = percentileOfSorted(sorted, 50);
-  return { runs: times.length, medianMs, minMs: sorted[0], gflops: (2 * m * k * n) / (medianMs * 1e6) };
+  const timed = await timeSessionRuns(session, feeds, ['Y'], options);
+  if (!timed) return null;
+  const { runs, medianMs, minMs } = timed;
+  return { runs, medianMs, minMs, gflops: (2 * m * k * n) / (medianMs * 1e6) };
 }
 
 /** Both precisions on one provider and thread count. */
 export async function measurePeak(options: PeakOptions): Promise<PeakMeasurement> {
   const clock = options.clock ?? createSystemClock();
   const t0 = clock.nowMs();
-  const fp32 = await measurePrecisionPeak('fp32', { ...options, clock });
-  const fp16 = await measurePrecisionPeak('fp16', { ...options, clock });
+  const { value, load } = await withLoad(async () => ({
+    fp32: await measurePrecisionPeak('fp32', { ...options, clock }),
+    fp16: await measurePrecisionPeak('fp16', { ...options, clock }),
+  }));
   return {
     provider: options.provider,
     intraOpThreads: options.intraOpThreads ?? null,
     measuredAt: new Date().toISOString(),
     durationMs: clock.nowMs() - t0,
-    fp32,
-    fp16,
+    ...value,
+    load,
   };
 }
 
@@ -218,10 +195,11 @@ export function weightStreamGraph(m: number, layers: number, hidden = 768, ffn =
 export async function measureWeightStream(m: number, options: PeakOptions & { layers?: number }): Promise<{ gflops: number; weightBytes: number; medianMs: number }> {
   const layers = options.layers ?? 12;
   const [hidden, ffn] = [768, 3072];
-  const created = await createSession({ bytes: weightStreamGraph(m, layers, hidden, ffn), name: `weight stream ${m}×${layers} layers` }, [options.provider], sessionSettings(options));
+  const created = await createSession({ bytes: weightStreamGraph(m, layers, hidden, ffn), name: `weight stream ${m}×${layers} layers` }, [options.provider], ceilingSessionSettings(options));
   try {
-    const clock = options.clock ?? createSystemClock();
-    const { medianMs } = await timeMatMul(created.session, { m, k: hidden, n: hidden }, options, clock);
+    const timed = await timeMatMul(created.session, { m, k: hidden, n: hidden }, options);
+    if (!timed) throw new Error('cancelled before the weight stream was measured');
+    const { medianMs } = timed;
     const flops = layers * 2 * (2 * m * hidden * ffn);
     return { gflops: flops / (medianMs * 1e6), weightBytes: layers * 2 * hidden * ffn * 4, medianMs };
   } finally {

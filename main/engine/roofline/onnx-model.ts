@@ -107,6 +107,11 @@ interface ModelMessage {
 
 const ELEMENT_BYTES: Record<number, number> = { 1: 4, 2: 1, 3: 1, 6: 4, 7: 8, 9: 1, 10: 2, 11: 8 };
 
+/** Bytes per element of a TensorProto.DataType the tool knows; undefined for others. */
+export function elementBytes(dataType: number): number | undefined {
+  return ELEMENT_BYTES[dataType];
+}
+
 function tensorFromMessage(t: TensorMessage): OnnxTensor {
   const dims = (t.dims ?? []).map(toNumber);
   const tensor: OnnxTensor = { name: t.name ?? '', dataType: t.data_type ?? 0, dims };
