@@ -40,6 +40,18 @@ describe('a benchmark run in a worker thread', () => {
       expect(m.latency.byLanguage.map((g) => g.lang).sort()).toEqual(['de', 'en']);
       expect(m.model.sha256).toMatch(/^[0-9a-f]{64}$/);
     }
+    // The roofline: both ceilings, a point per measured token count, and a profile on a separate session.
+    for (const m of result.models) {
+      const r = m.roofline!;
+      expect(r.bandwidth?.read.supported).toBe(true);
+      expect(r.efficiency[0]).toMatchObject({ batchSize: 1, bound: expect.stringMatching(/^(memory|compute)$/) });
+      expect(r.efficiency[0].attainableGflops).toBeGreaterThan(0);
+      if (m.latency.scenario !== 'single-stream') throw new Error('expected single-stream');
+      expect(r.points!.reduce((n, p) => n + p.runs, 0)).toBe(m.latency.samples.length);
+      expect(new Set(r.points!.map((p) => p.tokens))).toEqual(new Set(m.latency.samples.map((s) => s.tokens)));
+      expect(r.operators!.map((o) => [o.batchSize, o.providers])).toEqual([[1, ['CPUExecutionProvider']]]);
+    }
+    expect(events.filter((e) => e.type === 'phase' && e.phase === 'profile').map((e) => e.type === 'phase' && e.model)).toEqual(['tiny-baseline', 'tiny-hybrid']);
     // Same weights under two names: identical quality, so no difference beyond noise.
     expect(result.models[0].quality).toEqual(result.models[1].quality);
     expect(result.comparisons).toHaveLength(1);

@@ -6,8 +6,8 @@ import { buildSweepConfig, formatSweep } from '../../main/cli/commands/sweep.ts'
 import { CliUsageError } from '../../main/cli/usage.ts';
 import { captureMachineProfile } from '../../main/engine/machine/machine-profile.ts';
 import { loadModel } from '../../main/engine/models/load-model.ts';
-import type { PeakMeasurement } from '../../main/engine/roofline/matmul-peak.ts';
-import { peakKey } from '../../main/engine/roofline/peak-cache.ts';
+import { ceilingsKey } from '../../main/engine/roofline/ceilings-cache.ts';
+import { fakeBandwidth, fakePeak } from '../roofline/fake-ceilings.ts';
 import { runSweep, SweepResultSchema } from '../../main/engine/sweep/run-sweep.ts';
 import { defaultThreadCounts } from '../../main/engine/sweep/sweep-config.ts';
 import { pickBest, summarizeRounds } from '../../main/engine/sweep/sweep-summary.ts';
@@ -79,18 +79,14 @@ describe('runSweep', () => {
     const model = copyTinyEncoder((m) => ({ ...m, variants: { copy: 'model.copy.onnx', absent: 'model.absent.onnx' } }));
     copyFileSync(path.join(model, 'model.onnx'), path.join(model, 'model.copy.onnx'));
     const machine = await captureMachineProfile();
-    // A cached peak of 1 GFLOP/s at one thread, none for two: the sweep must read the first and measure nothing.
-    const peakFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'xlir-sweep-')), 'peaks.json');
-    const peak: PeakMeasurement = {
-      provider: 'cpu', intraOpThreads: 1, measuredAt: '2026-01-01T00:00:00.000Z', durationMs: 1,
-      fp32: { supported: true, gflops: 1, best: { m: 1, k: 1, n: 1 }, sizes: [] }, fp16: { supported: false, reason: 'test' },
-    };
-    writeFileSync(peakFile, JSON.stringify({ version: 1, entries: [{ key: peakKey(machine, 'cpu', 1), peak }] }));
+    // Cached ceilings at one thread (1 GFLOP/s, 1 GB/s): the sweep must read them and measure nothing.
+    const ceilingsFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'xlir-sweep-')), 'peaks.json');
+    writeFileSync(ceilingsFile, JSON.stringify({ version: 1, entries: [{ key: ceilingsKey(machine, 'cpu', 1), peak: fakePeak(1, { threads: 1 }), bandwidth: fakeBandwidth(1, { threads: 1 }) }] }));
 
     const progress: string[] = [];
     const result = await runSweep(
       { model, providers: ['cpu', 'cuda'], threads: [1], batchSizes: [1, 2], sequenceLengths: [4, 9], rounds: 2, runsPerRound: 2, warmupRuns: 1, rewarmRuns: 0 },
-      { machine, peakCacheFile: peakFile, onProgress: (p) => progress.push(p.phase) },
+      { machine, ceilingsCacheFile: ceilingsFile, onProgress: (p) => progress.push(p.phase) },
     );
     expect(SweepResultSchema.parse(JSON.parse(JSON.stringify(result)))).toEqual(result);
     // Settings: cpu × {default, copy} (absent skipped), cuda skipped unless a GPU is here.
@@ -107,13 +103,18 @@ describe('runSweep', () => {
     expect(result.roundOrder).toEqual([[...Array(n).keys()], [...Array(n).keys()].reverse()]);
     for (const c of result.configurations) {
       expect(c.roundTimesMs.map((r) => r.length)).toEqual([2, 2]);
-      expect(c.efficiency).toMatchObject({ batchSize: c.workload.batchSize, runs: 4, peakGflops: 1 });
+      expect(c.efficiency).toMatchObject({ batchSize: c.workload.batchSize, runs: 4, peakGflops: 1, bandwidthGBs: 1 });
       expect(c.efficiency!.fractionOfPeak).toBeCloseTo(c.efficiency!.achievedGflops!, 12);
+      // 1 GB/s × intensity against 1 GFLOP/s: memory-bound below 1 FLOP/byte.
+      const e = c.efficiency!;
+      expect(e.attainableGflops).toBeCloseTo(Math.min(1, e.intensity!), 12);
+      expect(e.bound).toBe(e.intensity! < 1 ? 'memory' : 'compute');
     }
     expect(result.best?.perWorkload).toHaveLength(4);
     expect(progress).toContain('measure');
     const text = formatSweep(result);
     expect(text).toMatch(/Best configuration: cpu/);
+    expect(text).toMatch(/ceilings on cpu, 1 thread: peak 1\.0 GFLOP\/s, read bandwidth 1\.0 GB\/s, so memory-bound below 1\.00 FLOP\/byte/);
     expect(text).toMatch(/skipped cpu absent, 1 thread: .*not found/);
   });
 

@@ -21,12 +21,12 @@ import { encodeTexts } from '../models/encode-texts.ts';
 import { sha256File } from '../models/file-hash.ts';
 import { loadModel } from '../models/load-model.ts';
 import type { OnnxEncoder } from '../models/onnx-encoder.ts';
-import type { ModelFlops } from '../roofline/flop-count.ts';
+import type { ModelCost } from '../roofline/model-cost.ts';
 import { CandidateIndex } from '../retrieval/exact-search.ts';
 import { tfidfChar3ScoreSource } from '../retrieval/tfidf-char3.ts';
 import { graphPrecision } from '../precision/graph-precision.ts';
 import { compareModels, comparisonPairs } from './compare-models.ts';
-import { loadModelFlops, modelRoofline, providerPeaks } from './model-roofline.ts';
+import { loadModelCost, modelRoofline, profileModel, providerCeilings } from './model-roofline.ts';
 import { precisionTables } from './precision-table.ts';
 import { RetrievalQueryProcessor } from './retrieval-processor.ts';
 import type { RunConfig } from './run-config.ts';
@@ -74,7 +74,7 @@ interface PreparedModel {
   run: Omit<ModelRun, 'latency' | 'roofline'>;
   detail?: QualityDetail;
   /** Null with --no-roofline or when the graph could not be counted. */
-  flops: ModelFlops | null;
+  cost: ModelCost | null;
 }
 
 /**
@@ -131,13 +131,16 @@ export async function runBenchmark(config: RunConfig, ctx: RunContext): Promise<
       if (!model) break;
       prepared.push(model);
     }
-    const peaks = config.roofline && !signal.aborted ? await providerPeaks(prepared.map((p) => p.encoder.provider), machine, config, ctx, warn) : new Map();
+    const ceilings = config.roofline && !signal.aborted ? await providerCeilings(prepared.map((p) => p.encoder.provider), machine, config, ctx, warn) : new Map();
     // Even when cancelled: the scenarios then return at once, and what was measured is kept.
     const latencies = prepared.length > 0 ? await measureLatency(prepared, config, ctx, clock) : [];
-    models = latencies.map((latency, i) => {
-      const { run, flops, encoder } = prepared[i];
-      return { ...run, latency, roofline: flops ? modelRoofline(latency, flops, peaks.get(encoder.provider)) : null };
-    });
+    models = [];
+    for (const [i, latency] of latencies.entries()) {
+      const { run, cost, encoder } = prepared[i];
+      // After every measurement: the profiled session never runs beside a timed one.
+      const operators = cost && config.operatorProfile ? await profileModel(encoder, latency, dataset.queries, config, cost, ctx, (message) => warn(message, run.name)) : [];
+      models.push({ ...run, latency, roofline: cost ? modelRoofline(latency, cost, ceilings.get(encoder.provider), operators) : null });
+    }
   } finally {
     await Promise.all(prepared.map((p) => p.encoder.dispose()));
   }
@@ -204,7 +207,7 @@ async function prepareModel(
       return { vectors, ms: clock.nowMs() - start };
     };
 
-    const flops = config.roofline ? await loadModelFlops(modelFile, (message) => warn(message, name)) : null;
+    const cost = config.roofline ? await loadModelCost(modelFile, (message) => warn(message, name)) : null;
     const candidates = await encode(candidateTexts, 'passage', 'encode-candidates');
     const index = new CandidateIndex(candidates.vectors, encoder.dimension);
 
@@ -277,7 +280,7 @@ async function prepareModel(
         ...(qualityNote !== undefined && { qualityNote }),
       },
       ...(detail && { detail }),
-      flops,
+      cost,
     };
   } catch (err) {
     await encoder.dispose();

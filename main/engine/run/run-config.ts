@@ -77,12 +77,15 @@ export const RunConfigSchema = z.object({
    */
   lexicalFloor: z.boolean().default(true),
   /**
-   * Count each model's FLOPs from its graph and report achieved GFLOP/s against the machine's
-   * peak MatMul rate (measured once per machine, provider and threads, then cached).
+   * Count each model's FLOPs and bytes from its graph and report achieved GFLOP/s against the
+   * machine's peak MatMul rate and memory bandwidth (measured once per machine, provider and
+   * threads, then cached).
    */
   roofline: z.boolean().default(true),
-  /** Measure the peak again rather than read the cache (which then keeps the better of the two). */
+  /** Measure both ceilings again rather than read the cache (which then keeps the better of old and new). */
   remeasurePeak: z.boolean().default(false),
+  /** With the roofline: per-operator times from ONNX Runtime's profiler, on a separate session after the measurement. */
+  operatorProfile: z.boolean().default(true),
   /** Batch size for encoding the candidate pool and the queries for quality. */
   encodeBatchSize: z.number().int().positive().default(32),
   /** Write queries.npy/candidates.npy and their ids per model here. */

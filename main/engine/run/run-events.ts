@@ -14,6 +14,7 @@ export type RunPhase =
   | 'saved-embeddings'
   | 'peak'
   | 'latency'
+  | 'profile'
   | 'compare';
 
 /**

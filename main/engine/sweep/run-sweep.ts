@@ -3,13 +3,14 @@ import { XlirError } from '../errors.ts';
 import { createSystemClock, type Clock } from '../latency/clock.ts';
 import { captureMachineProfile, MachineProfileSchema, type MachineProfile } from '../machine/machine-profile.ts';
 import type { TokenizedBatch } from '../models/encoder.ts';
+import { sha256File } from '../models/file-hash.ts';
 import { loadModel } from '../models/load-model.ts';
 import { openModelFolder } from '../models/model-folder.ts';
 import { folderVariants } from '../models/variant-file.ts';
 import type { OnnxEncoder } from '../models/onnx-encoder.ts';
+import { cachedCeilings, type CachedCeilings } from '../roofline/ceilings-cache.ts';
 import { efficiencyOf } from '../roofline/efficiency.ts';
-import { ModelFlops } from '../roofline/flop-count.ts';
-import { cachedPeak, type CachedPeak } from '../roofline/peak-cache.ts';
+import { ModelCost } from '../roofline/model-cost.ts';
 import { DEFAULT_VARIANT, defaultThreadCounts, SweepConfigSchema, type SweepConfig, type SweepConfigInput } from './sweep-config.ts';
 import { BestSettingsSchema, ConfigurationResultSchema, pickBest, summarizeRounds, SweepSettingsSchema, type ConfigurationResult, type SweepSettings, type SweepWorkload } from './sweep-summary.ts';
 import { syntheticBatch } from './synthetic-batch.ts';
@@ -27,7 +28,8 @@ export const SweepResultSchema = z.object({
   startedAt: z.string(),
   finishedAt: z.string(),
   cancelled: z.boolean(),
-  model: z.object({ name: z.string(), dir: z.string() }),
+  /** `sha256` of model.onnx; absent in sweeps written before it was kept. */
+  model: z.object({ name: z.string(), dir: z.string(), sha256: z.string().optional() }),
   config: SweepConfigSchema,
   machine: MachineProfileSchema,
   /** Settings that could not run, and why (e.g. CUDA without a GPU, a variant whose file is missing). */
@@ -51,15 +53,15 @@ export interface SweepOptions {
   onProgress?: (progress: SweepProgress) => void;
   clock?: Clock;
   machine?: MachineProfile;
-  /** The peak cache file (tests); the user cache otherwise. */
-  peakCacheFile?: string;
+  /** The ceilings cache file (tests); the user cache otherwise. */
+  ceilingsCacheFile?: string;
 }
 
 interface Session {
   settings: SweepSettings;
   encoder: OnnxEncoder;
-  flops: ModelFlops | null;
-  peak: CachedPeak | null;
+  cost: ModelCost | null;
+  ceilings: CachedCeilings | null;
 }
 
 interface Configuration {
@@ -95,8 +97,8 @@ export async function runSweep(input: SweepConfigInput, options: SweepOptions = 
   );
   const sessions: Session[] = [];
   const skipped: SweepResult['skipped'] = [];
-  const flopsByVariant = new Map<string, ModelFlops | null>();
-  const peaks = new Map<string, CachedPeak | null>();
+  const costByVariant = new Map<string, ModelCost | null>();
+  const ceilingsBySettings = new Map<string, CachedCeilings | null>();
   try {
     for (const [i, settings] of grid.entries()) {
       if (options.signal?.aborted) break;
@@ -120,27 +122,27 @@ export async function runSweep(input: SweepConfigInput, options: SweepOptions = 
         skipped.push({ settings, reason: err.message });
         continue;
       }
-      const session: Session = { settings, encoder, flops: null, peak: null };
+      const session: Session = { settings, encoder, cost: null, ceilings: null };
       sessions.push(session);
       if (config.roofline) {
-        if (!flopsByVariant.has(settings.variant)) {
-          flopsByVariant.set(settings.variant, await ModelFlops.fromFile(encoder.graph.file).catch(() => null));
+        if (!costByVariant.has(settings.variant)) {
+          costByVariant.set(settings.variant, await ModelCost.fromFile(encoder.graph.file).catch(() => null));
         }
-        session.flops = flopsByVariant.get(settings.variant) ?? null;
-        const peakKey = `${settings.provider}|${settings.threads ?? ''}`;
-        if (!peaks.has(peakKey)) {
+        session.cost = costByVariant.get(settings.variant) ?? null;
+        const ceilingsKey = `${settings.provider}|${settings.threads ?? ''}`;
+        if (!ceilingsBySettings.has(ceilingsKey)) {
           options.onProgress?.({ phase: 'peak', detail: describeSettings(settings), done: i, total: grid.length });
-          const peak = await cachedPeak({
+          const ceilings = await cachedCeilings({
             machine,
             provider: settings.provider,
             ...(settings.threads !== null && { intraOpThreads: settings.threads }),
             remeasure: config.remeasurePeak,
-            ...(options.peakCacheFile !== undefined && { file: options.peakCacheFile }),
+            ...(options.ceilingsCacheFile !== undefined && { file: options.ceilingsCacheFile }),
             ...(options.signal && { signal: options.signal }),
           }).catch(() => null);
-          peaks.set(peakKey, peak);
+          ceilingsBySettings.set(ceilingsKey, ceilings);
         }
-        session.peak = peaks.get(peakKey) ?? null;
+        session.ceilings = ceilingsBySettings.get(ceilingsKey) ?? null;
       }
     }
 
@@ -164,7 +166,7 @@ export async function runSweep(input: SweepConfigInput, options: SweepOptions = 
           workload: c.workload,
           roundTimesMs: c.rounds,
           ...summarizeRounds(c.rounds, c.workload.batchSize),
-          efficiency: c.session.flops ? efficiencyOf(c.workload.batchSize, records, c.session.flops, c.session.peak?.peak ?? null) : null,
+          efficiency: c.session.cost ? efficiencyOf(c.workload.batchSize, records, c.session.cost, { peak: c.session.ceilings?.peak ?? null, bandwidth: c.session.ceilings?.bandwidth ?? null }) : null,
         };
       });
     return {
@@ -173,7 +175,7 @@ export async function runSweep(input: SweepConfigInput, options: SweepOptions = 
       startedAt,
       finishedAt: new Date().toISOString(),
       cancelled: options.signal?.aborted ?? false,
-      model: { name: folder.known.name!.value, dir: config.model },
+      model: { name: folder.known.name!.value, dir: config.model, sha256: await sha256File(folder.graphFile) },
       config,
       machine,
       skipped,
