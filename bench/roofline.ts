@@ -1,26 +1,33 @@
-// Roofline efficiency: the XLM-R-base replica at 32 tokens, batch 1, on all cores, against the
-// machine's peak MatMul rate measured with ONNX Runtime on the same provider and thread count.
-// The peak and the model are measured in alternating rounds so that load from other processes
-// and frequency drift hit both alike; each round gives one efficiency, and the median is reported.
-// Each round also measures a stack of 12 feed-forward layers (768 → 3072 → 768, distinct weights,
-// 113 MB) at the same rows: the same GEMMs with their weights streamed from memory as the model's
-// are, which says how much of the gap to the peak is the memory system rather than the runtime.
-// The model is timed through the harness (encoder.run: tensors, session.run, pooling — the encode
-// stage of xlir run) and as a bare session.run loop on the same inputs, alternately.
-// Last line: efficiency=X (achieved GFLOP/s ÷ peak GFLOP/s). Target on CPU: X ≥ 0.75.
+// Roofline of the XLM-R-base replica at batch 1 × 32 tokens (by default), on all cores: the model's
+// achieved GFLOP/s against the two ceilings measured with ONNX Runtime on the same provider and
+// thread count — the peak MatMul rate, and the read bandwidth times the model's arithmetic
+// intensity (FLOPs ÷ the bytes one forward pass must move, counted from the graph).
+// The ceilings and the model are measured in alternating rounds so that load from other processes
+// and frequency drift hit them alike; each round gives one efficiency, and the median is reported.
+// Each round also measures, for reference:
+// - a plain JavaScript Float64Array sum over the same buffer size (one thread): what a JS loop reads;
+// - a stack of 12 feed-forward layers (768 → 3072 → 768, distinct weights, 226 MB) at the same rows:
+//   the model's GEMMs with their weights streamed from memory, without the rest of the model.
+// The model is timed through the harness (encoder.run, the encode stage of xlir run) and as a bare
+// session.run loop on the same inputs, alternately. After the rounds, a separate session with ONNX
+// Runtime's profiler on says where the time goes per operator (never during the timed rounds).
+// Last lines: attainable_efficiency=X (achieved ÷ min(peak, intensity × bandwidth)) and
+// efficiency=Y (achieved ÷ peak).
 //   node bench/roofline.ts [--model DIR] [--tokens 32] [--batch 1] [--threads N] [--ep cpu|cuda] [--rounds 5] [--per-round 30]
-// The replica: npm run models:replica -- --model xlm-roberta-base --out .cache/models
+// Without --model the XLM-R-base replica is used, generated offline into .cache/models if missing.
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatTable } from '../main/cli/terminal.ts';
 import { createSystemClock } from '../main/engine/latency/clock.ts';
 import { percentileOfSorted, sortedCopy } from '../main/engine/latency/percentiles.ts';
+import { lastLevelCacheBytes, loadAverage } from '../main/engine/machine/system-load.ts';
 import { loadModel } from '../main/engine/models/load-model.ts';
-import { resolveModelArgument, userModelsDir } from '../main/engine/models/model-locations.ts';
-import { ModelFlops } from '../main/engine/roofline/flop-count.ts';
+import { bandwidthBufferBytes, measureBandwidth } from '../main/engine/roofline/memory-bandwidth.ts';
 import { measurePrecisionPeak, measureWeightStream } from '../main/engine/roofline/matmul-peak.ts';
+import { ModelCost } from '../main/engine/roofline/model-cost.ts';
+import { profileOperators } from '../main/engine/roofline/profile-operators.ts';
 import { syntheticBatch } from '../main/engine/sweep/synthetic-batch.ts';
+import { ensureReplica } from './replica.ts';
 
 const { values } = parseArgs({
   options: {
@@ -33,35 +40,54 @@ const { values } = parseArgs({
     'per-round': { type: 'string', default: '30' },
   },
 });
-const repo = path.resolve(import.meta.dirname, '..');
-const replica = 'xlm-roberta-base-replica';
-const modelDir =
-  values.model ??
-  resolveModelArgument(replica, [path.join(repo, '.cache/models'), userModelsDir(), path.join(repo, '.cache/xlir-bench/models')]);
-if (!modelDir) {
-  console.error(`No ${replica} found in .cache/models or ${userModelsDir()}. Generate it (about 1.1 GB):\n  npm run models:replica -- --model xlm-roberta-base --out .cache/models\nor pass --model DIR.`);
-  process.exit(1);
-}
+if (values.ep !== 'cpu' && values.ep !== 'cuda') throw new Error(`--ep takes cpu or cuda, got ${values.ep}`);
+const provider = values.ep;
+const modelDir = values.model ?? ensureReplica('xlm-roberta-base-replica', 'xlm-roberta-base');
 const tokens = Number(values.tokens);
 const batchSize = Number(values.batch);
 const threads = Number(values.threads ?? os.availableParallelism());
 const rounds = Number(values.rounds);
 const perRound = Number(values['per-round']);
+const loadAtStart = loadAverage();
 
-if (values.ep !== 'cpu' && values.ep !== 'cuda') throw new Error(`--ep takes cpu or cuda, got ${values.ep}`);
-const encoder = await loadModel(modelDir, { intraOpThreads: threads, executionProviders: [values.ep] });
-const flops = (await ModelFlops.fromFile(encoder.graph.file)).count(batchSize, tokens);
+const encoder = await loadModel(modelDir, { intraOpThreads: threads, executionProviders: [provider] });
+const cost = await ModelCost.fromFile(encoder.graph.file);
+const flops = cost.flops(batchSize, tokens);
+const bytes = cost.bytes(batchSize, tokens);
+const intensity = flops.total / bytes.memoryBytes;
 const batch = syntheticBatch(encoder, batchSize, tokens);
 const clock = createSystemClock();
-const median = (values: number[]) => percentileOfSorted(sortedCopy(values), 50);
+const median = (list: number[]) => percentileOfSorted(sortedCopy(list), 50);
+const spread = (list: number[], digits = 1) => `${Math.min(...list).toFixed(digits)}–${Math.max(...list).toFixed(digits)}`;
+
+// A plain JS read of the same buffer size as the ORT bandwidth kernel (one thread, V8's scalar loop).
+const jsBuffer = new Float64Array(bandwidthBufferBytes('cpu', lastLevelCacheBytes()) / 8).fill(1 / 1024);
+function jsReadGBs(): number {
+  const times: number[] = [];
+  let sink = 0;
+  for (let i = 0; i < 7; i++) {
+    const t0 = clock.nowMs();
+    let sum = 0;
+    for (let j = 0; j < jsBuffer.length; j++) sum += jsBuffer[j];
+    times.push(clock.nowMs() - t0);
+    sink += sum;
+  }
+  if (sink < 0) console.log(sink); // keeps the loop observable
+  return jsBuffer.byteLength / (median(times.slice(2)) * 1e6);
+}
 
 for (let i = 0; i < 10; i++) await encoder.run(batch); // warm-up: allocator, pre-packed weights, caches
 const feeds = encoder.feeds(batch);
-const perRoundRows: { peak: number; peakSize: string; streamed: number; model: number; bareRatio: number; efficiency: number }[] = [];
+interface Round { load: number | null; peak: number; peakSize: string; bandwidth: number; bestBandwidth: number; js: number; streamed: number; model: number; bareRatio: number; attainable: number; bound: string }
+const perRoundRows: Round[] = [];
 for (let r = 0; r < rounds; r++) {
-  const peak = await measurePrecisionPeak('fp32', { provider: encoder.provider, intraOpThreads: threads, minMsPerSize: 300 });
+  const load = loadAverage();
+  const peak = await measurePrecisionPeak('fp32', { provider, intraOpThreads: threads, minDurationMs: 300 });
   if (!peak.supported) throw new Error(`fp32 MatMul did not run: ${peak.reason}`);
-  const streamed = await measureWeightStream(batchSize * tokens, { provider: encoder.provider, intraOpThreads: threads, minMsPerSize: 300 });
+  const bandwidth = await measureBandwidth({ provider, intraOpThreads: threads, minDurationMs: 300 });
+  if (!bandwidth.read.supported) throw new Error(`the bandwidth kernel did not run: ${bandwidth.read.reason}`);
+  const js = jsReadGBs();
+  const streamed = await measureWeightStream(batchSize * tokens, { provider, intraOpThreads: threads, minDurationMs: 300 });
   const times: number[] = [];
   const bare: number[] = [];
   for (let i = 0; i < perRound; i++) {
@@ -73,18 +99,65 @@ for (let r = 0; r < rounds; r++) {
     times.push(t1 - t0);
   }
   const model = flops.total / (median(times) * 1e6);
-  perRoundRows.push({ peak: peak.gflops, peakSize: `${peak.best.m}×${peak.best.k}×${peak.best.n}`, streamed: streamed.gflops, model, bareRatio: median(times) / median(bare), efficiency: model / peak.gflops });
+  const memoryCeiling = intensity * bandwidth.read.gbPerS;
+  perRoundRows.push({
+    load,
+    peak: peak.gflops,
+    peakSize: `${peak.best.m}×${peak.best.k}×${peak.best.n}`,
+    bandwidth: bandwidth.read.gbPerS,
+    bestBandwidth: bandwidth.read.bestGbPerS,
+    js,
+    streamed: streamed.gflops,
+    model,
+    bareRatio: median(times) / median(bare),
+    attainable: Math.min(peak.gflops, memoryCeiling),
+    bound: memoryCeiling < peak.gflops ? 'memory' : 'compute',
+  });
 }
+const profile = await profileOperators(modelDir, { load: { executionProviders: [provider], intraOpThreads: threads }, batches: Array.from({ length: 20 }, () => batch), cost });
 await encoder.dispose();
+const loadAtEnd = loadAverage();
 
-const efficiencies = perRoundRows.map((row) => row.efficiency);
-console.log(`model ${encoder.manifest.name} (${modelDir}) on ${encoder.provider}, ${threads} intra-op threads, batch ${batchSize} × ${tokens} tokens`);
+const fmt = (v: number) => v.toFixed(1);
+console.log(`model ${encoder.manifest.name} (${modelDir}) on ${provider}, ${threads} intra-op threads, batch ${batchSize} × ${tokens} tokens`);
 console.log(`FLOPs per forward pass: ${(flops.total / 1e9).toFixed(3)} G (weights ${(flops.weights / 1e9).toFixed(3)} G, attention ${(flops.attention / 1e9).toFixed(4)} G, ${flops.matmuls} MatMuls${flops.uncounted.length ? `, ${flops.uncounted.length} uncounted` : ''})`);
+console.log(`bytes per forward pass: ${(bytes.weightBytes / 1e6).toFixed(1)} MB of ${bytes.weights} weights + ${(bytes.ioBytes / 1e3).toFixed(1)} kB in/out (activations, unfused, uncached: ${(bytes.activationBytes / 1e6).toFixed(1)} MB); intensity ${intensity.toFixed(2)} FLOP/byte`);
+console.log(`load average (1 min): ${loadAtStart?.toFixed(2) ?? '-'} at the start, ${loadAtEnd?.toFixed(2) ?? '-'} at the end, on ${os.availableParallelism()} cores`);
 console.log(
   formatTable(
-    ['round', 'peak GFLOP/s', 'best size', 'streamed-weights GFLOP/s', 'model GFLOP/s', 'model ÷ streamed', 'harness ÷ bare', 'efficiency'],
-    perRoundRows.map((row, i) => [i + 1, row.peak.toFixed(1), row.peakSize, row.streamed.toFixed(1), row.model.toFixed(1), (row.model / row.streamed).toFixed(3), row.bareRatio.toFixed(3), row.efficiency.toFixed(3)]),
+    ['round', 'load', 'peak GFLOP/s', 'best size', 'ORT read GB/s (best)', 'JS read GB/s', 'I×BW GFLOP/s', 'bound', 'streamed-FFN GFLOP/s', 'model GFLOP/s', 'harness ÷ bare', 'efficiency', 'attainable eff.'],
+    perRoundRows.map((row, i) => [
+      i + 1,
+      row.load?.toFixed(2) ?? '-',
+      fmt(row.peak),
+      row.peakSize,
+      `${fmt(row.bandwidth)} (${fmt(row.bestBandwidth)})`,
+      fmt(row.js),
+      fmt(intensity * row.bandwidth),
+      row.bound,
+      fmt(row.streamed),
+      fmt(row.model),
+      row.bareRatio.toFixed(3),
+      (row.model / row.peak).toFixed(3),
+      (row.model / row.attainable).toFixed(3),
+    ]),
   ),
 );
-console.log(`median peak ${median(perRoundRows.map((row) => row.peak)).toFixed(1)} GFLOP/s, median streamed-weights ${median(perRoundRows.map((row) => row.streamed)).toFixed(1)} GFLOP/s, median model ${median(perRoundRows.map((row) => row.model)).toFixed(1)} GFLOP/s, efficiency min ${Math.min(...efficiencies).toFixed(3)} max ${Math.max(...efficiencies).toFixed(3)}`);
+const col = (pick: (row: Round) => number) => perRoundRows.map(pick);
+console.log(
+  `median (range) over rounds: peak ${fmt(median(col((r) => r.peak)))} (${spread(col((r) => r.peak))}) GFLOP/s, ORT read ${fmt(median(col((r) => r.bandwidth)))} (${spread(col((r) => r.bandwidth))}) GB/s, ` +
+    `JS read ${fmt(median(col((r) => r.js)))} GB/s, streamed FFN ${fmt(median(col((r) => r.streamed)))} GFLOP/s, model ${fmt(median(col((r) => r.model)))} (${spread(col((r) => r.model))}) GFLOP/s`,
+);
+console.log(`\nwhere a forward pass goes (ONNX Runtime profiler, separate session, ${profile.runs} runs, ${profile.runMs.toFixed(2)} ms per run as profiled):`);
+console.log(
+  formatTable(
+    ['category', 'ms per run', 'share'],
+    [...profile.categories.filter((c) => c.ms > 0).map((c) => [c.category, c.ms.toFixed(2), `${(c.share * 100).toFixed(1)}%`]), ['between kernels', profile.betweenKernels.ms.toFixed(2), `${(profile.betweenKernels.share * 100).toFixed(1)}%`]],
+  ),
+);
+console.log(`MatMul kernels alone: ${profile.matmulGflops === null ? '-' : fmt(profile.matmulGflops)} GFLOP/s (weight FLOPs ÷ MatMul kernel time) = ${profile.matmulGflops === null ? '-' : (profile.matmulGflops / median(col((r) => r.peak))).toFixed(3)} of the median peak`);
+const efficiencies = col((r) => r.model / r.peak);
+const attainable = col((r) => r.model / r.attainable);
+console.log(`efficiency min ${Math.min(...efficiencies).toFixed(3)} max ${Math.max(...efficiencies).toFixed(3)}; attainable efficiency min ${Math.min(...attainable).toFixed(3)} max ${Math.max(...attainable).toFixed(3)}`);
+console.log(`attainable_efficiency=${median(attainable).toFixed(3)}`);
 console.log(`efficiency=${median(efficiencies).toFixed(3)}`);

@@ -18,6 +18,7 @@ import { listMachines, setMachineLabel } from '../store/machines.ts';
 import type { HistoryDb } from '../store/open-history.ts';
 import { listRuns, loadRun, resolveRunRef } from '../store/run-queries.ts';
 import { deleteRun } from '../store/runs.ts';
+import { listSweeps } from '../store/sweeps.ts';
 import { describeZodIssues } from './api-error.ts';
 import { checkModelFolder, listAppModels, resolveRunModels } from './app-models.ts';
 import { exportReport } from './export-report.ts';
@@ -126,6 +127,7 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
         deleteRun(db, id);
         return { deleted: id };
       }),
+    listSweeps: ({ machine, models, limit }) => withDb((db) => listSweeps(db, { ...(machine !== undefined && { machineId: machine }), ...(models !== undefined && { models }), ...(limit !== undefined && { limit }) })),
     listMachines: () => withDb((db) => listMachines(db)),
     labelMachine: ({ ref, label }) => withDb((db) => setMachineLabel(db, ref, label)),
     compareRuns: ({ refs, resamples }) => withDb((db) => compareStoredRuns(db, refs.map((ref) => ({ ref })), { resamples })),

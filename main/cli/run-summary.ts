@@ -2,6 +2,7 @@ import type { LatencySummary } from '../engine/latency/summary.ts';
 import type { QualityResult } from '../engine/metrics/quality-result.ts';
 import type { ModelRun, RunResult } from '../engine/run/run-result.ts';
 import { precisionRows } from '../report/precision-rows.ts';
+import { ceilingsLine, operatorShareTable, rooflineTable, workLine } from '../report/roofline-tables.ts';
 import { formatTable } from './terminal.ts';
 
 const ms = (v: number) => v.toFixed(v < 10 ? 3 : 1);
@@ -39,20 +40,16 @@ function latencySection(m: ModelRun): string {
   return `${title}\n${formatTable(PERCENTILE_HEADER, rows)}\n${rate}\n${perLang}${perToken}`;
 }
 
-/** Achieved GFLOP/s against the measured peak: how much of the hardware the model uses. */
+/** Achieved GFLOP/s against the measured ceilings, and where the time goes per operator. */
 function rooflineSection(m: ModelRun): string {
   const r = m.roofline;
   if (!r) return '';
-  const gflop = (flops: number) => (flops / 1e9).toPrecision(3);
-  const peak = r.peak;
-  const where = peak ? `${peak.provider}, ${peak.intraOpThreads ?? 'default'} threads, ${r.peakFromCache ? `cached from ${peak.measuredAt.slice(0, 10)}` : 'measured now'}` : '';
-  const lines = r.efficiency.map((e) => {
-    const achieved = e.achievedGflops === null ? '-' : e.achievedGflops.toFixed(1);
-    const of = e.fractionOfPeak === null ? '' : ` = ${(e.fractionOfPeak * 100).toFixed(1)}% of the ${e.precision} peak ${e.peakGflops!.toFixed(1)} GFLOP/s (${where})`;
-    return `  ${e.batchSize === 1 ? 'per query' : `batch ${e.batchSize}`}: ${achieved} GFLOP/s${of}`;
-  });
-  const head = `Roofline, ${m.name}: ${gflop(r.flops.total)} GFLOP per query at ${r.flops.sequence} tokens (MatMul/Gemm ${gflop(r.flops.weights)}, attention ${gflop(r.flops.attention)})`;
-  return [head, ...lines, ...r.notes.map((n) => `  note: ${n}`)].join('\n');
+  const lines = [`Roofline, ${m.name}: ${workLine(r)}`, `  ceilings: ${ceilingsLine(r)}`];
+  const efficiency = rooflineTable([m]);
+  if (efficiency.rows.length > 0) lines.push(formatTable(efficiency.header.slice(1), efficiency.rows.map((row) => row.slice(1))));
+  const operators = operatorShareTable([m]);
+  if (operators.rows.length > 0) lines.push('Where a graph run goes (ONNX Runtime profiler, separate session):', formatTable(operators.header.slice(1), operators.rows.map((row) => row.slice(1))));
+  return [...lines, ...r.notes.map((n) => `  note: ${n}`)].join('\n');
 }
 
 /** The quality table: the lexical floor and every model measured; notes for those that were not. */

@@ -62,10 +62,13 @@ xlir run
   --no-quality            Latency only
   --no-lexical-floor      Skip the character 3-gram TF-IDF row (no model; the
                           floor an encoder must beat across languages)
-  --no-roofline           Skip FLOP counting and the peak MatMul measurement
-                          (measured once per machine, provider and threads)
-  --remeasure-peak        Measure the peak again (e.g. it was measured while the
-                          machine was busy); the cache keeps the better rate
+  --no-roofline           Skip the roofline: FLOPs and bytes per query against the
+                          peak MatMul rate and the memory bandwidth (both measured
+                          once per machine, provider and threads, then cached)
+  --remeasure-peak        Measure both ceilings again (e.g. they were measured while
+                          the machine was busy); the cache keeps the better rates
+  --no-op-profile         No per-operator shares (ONNX Runtime's profiler, run on a
+                          separate session after the measurement)
   --bootstrap N           Bootstrap resamples for the comparison (default 2000)
   --save-embeddings DIR   Write DIR/<model>/{queries,candidates}.{npy,json}
   --json FILE             Write the full result (schema: main/contract/run-result.schema.json)
@@ -86,8 +89,9 @@ xlir sweep
   --rounds N              Round-robin passes over all configurations (default 3)
   --runs N                Timed runs per configuration and round (default 10)
   --warmup N              Untimed runs before the first round (default 5)
-  --no-roofline           No GFLOP/s or fraction of the peak MatMul rate
-  --remeasure-peak        Measure the peak again rather than read the cache
+  --no-roofline           No GFLOP/s against the peak and the attainable ceiling
+  --remeasure-peak        Measure both ceilings again rather than read the cache
+  --no-history            Do not keep the sweep in the history
   --json FILE             Write the full sweep (every timed run)
 
 xlir models    [--model-dir DIR] [--json]

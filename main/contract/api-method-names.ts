@@ -19,6 +19,7 @@ const METHODS = {
   listRuns: true,
   getRun: true,
   deleteRun: true,
+  listSweeps: true,
   listMachines: true,
   labelMachine: true,
   compareRuns: true,

@@ -12,6 +12,7 @@ import type { ImportOutcome } from '../store/import-runs.ts';
 import { MachineLabelSchema } from '../store/machine-identity.ts';
 import type { MachineListing } from '../store/machines.ts';
 import type { RunListing, StoredRun } from '../store/run-queries.ts';
+import type { StoredSweep } from '../store/sweeps.ts';
 
 /**
  * The one contract between the UI and the app: the Electron preload (IPC) and `xlir serve` (HTTP)
@@ -75,6 +76,14 @@ export const ApiInputSchemas = {
   getRun: z.object({ ref: RunRefSchema }).strict(),
   /** Removes a finished, failed or incomplete run and its samples; a running run cannot be deleted. */
   deleteRun: z.object({ ref: RunRefSchema }).strict(),
+  /** Sweeps kept in the history (`xlir sweep`), newest first: of one machine, of some models. */
+  listSweeps: z
+    .object({
+      machine: z.string().regex(/^[0-9a-f]{16}$/, 'a machine id is 16 hex digits').optional(),
+      models: z.array(z.string().min(1).max(200)).max(64).optional(),
+      limit: z.number().int().positive().max(1_000).optional(),
+    })
+    .strict(),
   listMachines: Empty,
   labelMachine: z.object({ ref: z.string().trim().min(1).max(200), label: MachineLabelSchema }).strict(),
   compareRuns: z.object({ refs: z.array(RunRefSchema).min(1).max(8), resamples: z.number().int().min(100).max(100_000).optional() }).strict(),
@@ -122,6 +131,7 @@ export interface ApiOutputs {
   listRuns: RunListing[];
   getRun: StoredRun;
   deleteRun: { deleted: string };
+  listSweeps: StoredSweep[];
   listMachines: MachineListing[];
   labelMachine: { id: string; label: string };
   compareRuns: RunsComparison;

@@ -1,5 +1,6 @@
 import { compareLatency, type LatencyComparison } from '../engine/latency/compare.ts';
 import { summarize, type LatencySummary } from '../engine/latency/summary.ts';
+import type { Efficiency } from '../engine/roofline/efficiency.ts';
 import type { RunResult } from '../engine/run/run-result.ts';
 import { latencyTraces, traceName, type LatencyTrace } from './latency-traces.ts';
 import type { ReportRun } from './report-run.ts';
@@ -28,6 +29,8 @@ export interface ComparedEntry {
   throughputQps: number | null;
   /** mAP per setting; null where quality was not measured. */
   quality: Record<QualitySetting, number | null> | null;
+  /** Achieved GFLOP/s against this run's own machine's ceilings; null without a roofline (absent in comparisons made before it). */
+  roofline?: EntryRoofline | null;
   /** Against the group's first entry; null for the first itself. */
   vsReference: {
     /** Ratio (this ÷ reference) of each statistic. */
@@ -38,6 +41,9 @@ export interface ComparedEntry {
     quality: QualityVerdict;
   } | null;
 }
+
+/** The roofline of an entry's trace, as measured on its own machine, provider and threads. */
+export type EntryRoofline = Pick<Efficiency, 'achievedGflops' | 'peakGflops' | 'fractionOfPeak' | 'intensity' | 'bandwidthGBs' | 'attainableGflops' | 'bound' | 'fractionOfAttainable'>;
 
 export interface QualityVerdict {
   comparable: boolean;
@@ -164,6 +170,22 @@ function entryOf(sel: CompareSelection, trace: LatencyTrace): ComparedEntry {
     latency: trace.samples.length > 0 ? summarize(trace.samples.map((x) => x.totalMs)) : null,
     throughputQps: trace.throughputQps,
     quality: qualityOf(trace),
+    roofline: rooflineOf(trace),
     vsReference: null,
+  };
+}
+
+function rooflineOf(trace: LatencyTrace): EntryRoofline | null {
+  const e = trace.model.roofline?.efficiency.find((x) => x.batchSize === (trace.batchSize ?? 1));
+  if (!e) return null;
+  return {
+    achievedGflops: e.achievedGflops,
+    peakGflops: e.peakGflops,
+    fractionOfPeak: e.fractionOfPeak,
+    intensity: e.intensity ?? null,
+    bandwidthGBs: e.bandwidthGBs ?? null,
+    attainableGflops: e.attainableGflops ?? null,
+    bound: e.bound ?? null,
+    fractionOfAttainable: e.fractionOfAttainable ?? null,
   };
 }

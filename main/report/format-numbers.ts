@@ -47,3 +47,21 @@ export function formatTime(iso: string | null | undefined): string {
 export function qualitySettingName(setting: 'monolingual' | 'crossLingual' | 'multilingual'): string {
   return setting === 'crossLingual' ? 'cross\u2011lingual' : setting;
 }
+
+/** GFLOP/s and GB/s: one decimal. */
+export function formatRate(value: number | null | undefined): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(1);
+}
+
+/** Arithmetic intensity, FLOP per byte: 2 decimals below 10, 1 up to 1000, none above. */
+export function formatIntensity(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '-';
+  return value.toFixed(value < 10 ? 2 : value < 1000 ? 1 : 0);
+}
+
+/** Bytes in decimal units (as GB/s is 10⁹ bytes per second): "98.8 kB", "340.5 MB", "1.2 GB". */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '-';
+  const [unit, scale] = bytes >= 1e9 ? ['GB', 1e9] : bytes >= 1e6 ? ['MB', 1e6] : bytes >= 1e3 ? ['kB', 1e3] : ['B', 1];
+  return `${(bytes / scale).toFixed(scale === 1 ? 0 : 1)} ${unit}`;
+}

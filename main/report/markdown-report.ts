@@ -4,7 +4,9 @@ import { compareRuns, type RunsComparison } from './compare-runs.ts';
 import { comparisonTable } from './comparison-table.ts';
 import { formatGiB, formatMs, formatPoints, formatQps, formatScore, formatTime, qualitySettingName } from './format-numbers.ts';
 import { latencyTraces, traceName } from './latency-traces.ts';
+import { machinesTable } from './machines-table.ts';
 import type { ReportRun } from './report-run.ts';
+import { ceilingsLine, operatorShareTable, rooflineTable, workLine } from './roofline-tables.ts';
 
 /**
  * Text from a run as inert Markdown: the characters that would start emphasis, code, links, HTML
@@ -66,6 +68,15 @@ function runMarkdown(run: ReportRun): string {
   }
   for (const m of r.models.filter((x) => !x.quality && x.qualityNote)) out.push(`${mdText(m.name)}: ${mdText(m.qualityNote!)}`, '');
 
+  const roofline = rooflineTable(r.models);
+  if (roofline.rows.length > 0) {
+    out.push('### Roofline', '');
+    for (const m of r.models) if (m.roofline) out.push(`${mdText(m.name)}: ${mdText(workLine(m.roofline))}. Ceilings: ${mdText(ceilingsLine(m.roofline))}.`, '');
+    out.push(mdTable(roofline.header, roofline.rows, (c) => c > 1 && c !== 7), '');
+    const operators = operatorShareTable(r.models);
+    if (operators.rows.length > 0) out.push('Where a graph run goes (ONNX Runtime profiler, separate session):', '', mdTable(operators.header, operators.rows), '');
+  }
+
   const traces = latencyTraces(r);
   if (traces.length > 0) {
     out.push('### Latency (ms)', '');
@@ -87,6 +98,8 @@ function runMarkdown(run: ReportRun): string {
 function comparisonMarkdown(comparison: RunsComparison): string {
   const out = ['## Runs compared', '', 'Each column against the first (ratios in brackets); "beyond noise" is beyond the query-to-query noise of the two traces.', ''];
   for (const note of comparison.notes) out.push(`_${mdText(note)}_`, '');
+  const machines = machinesTable(comparison);
+  if (machines) out.push("### Machines × models", '', "Each against its own machine's ceilings (peak MatMul rate, read bandwidth).", '', mdTable(machines.header, machines.rows, () => false), '');
   for (const g of comparison.groups) {
     const t = comparisonTable(g, comparison.method.practicalThreshold);
     out.push(`### ${mdText(g.title)}`, '', mdTable(['', ...t.header], t.rows.map((row) => [row.label, ...row.cells]), () => false), '');

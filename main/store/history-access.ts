@@ -7,6 +7,7 @@ import { historyError, openHistory, type History, type OpenHistoryOptions } from
 import type { ReportRun } from '../report/report-run.ts';
 import { loadRun, resolveRunRef, type StoredRun } from './run-queries.ts';
 import { startRecording } from './run-recorder.ts';
+import { listSweeps } from './sweeps.ts';
 
 /**
  * Runs `fn` on the history and closes it; SQLite's errors (locked, read-only, damaged) come out as
@@ -77,6 +78,7 @@ export function loadReportRuns(db: History['db'], refs: readonly string[], purpo
     if (!stored.result) {
       throw new XlirError('RUN_UNFINISHED', `Run ${stored.id.slice(0, 8)} is ${stored.state}: it has no result to ${purpose}. "xlir show ${stored.id.slice(0, 8)}" summarises the samples it recorded; "xlir export ${stored.id.slice(0, 8)} --format csv" writes them.`);
     }
-    return { result: stored.result, machine: stored.machine, stored };
+    const sweeps = listSweeps(db, { machineId: stored.machine.id, models: stored.result.models.map((m) => m.name) });
+    return { result: stored.result, machine: stored.machine, sweeps, stored };
   });
 }

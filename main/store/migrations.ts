@@ -118,6 +118,24 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: 'sweeps (xlir sweep): one model over settings and batch × token grids, for the roofline plot',
+    up(db) {
+      db.exec(`
+        -- A sweep's result is small (timings per configuration): kept whole as JSON.
+        CREATE TABLE sweeps (
+          id TEXT PRIMARY KEY,
+          machine_id TEXT NOT NULL REFERENCES machines(id),
+          started_at TEXT NOT NULL,
+          model TEXT NOT NULL,
+          model_sha256 TEXT,
+          result_json TEXT NOT NULL
+        );
+        CREATE INDEX sweeps_by_machine ON sweeps (machine_id, model, started_at);
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -14,7 +14,8 @@ const EVIL = '<script>alert(1)</script></style><img src=x onerror=alert(2)>"\'&'
 
 /** A run whose every free-text field carries markup. */
 function maliciousRun(): ReportRun {
-  const result = syntheticResult({ models: [`base${EVIL}`, `hyb${EVIL}`], languages: ['en', `de${EVIL}`], samples: 50 });
+  const result = syntheticResult({ models: [`base${EVIL}`, `hyb${EVIL}`], languages: ['en', `de${EVIL}`], samples: 50, ceilings: { peakGflops: 100, bandwidthGBs: 20 } });
+  result.models[0].roofline!.notes.push(`note ${EVIL}`);
   result.warnings.push(`warning ${EVIL}`);
   result.machine.hostname = `host${EVIL}`;
   result.machine.cpu.model = `cpu${EVIL}`;
@@ -28,7 +29,7 @@ function maliciousRun(): ReportRun {
 /** Every tag name the report may contain: structure, tables, inline SVG. */
 const ALLOWED_TAGS = new Set([
   '!doctype', 'html', 'head', 'meta', 'title', 'style', 'body', 'main', 'header', 'footer', 'section', 'h1', 'h2', 'h3', 'p', 'div', 'span', 'strong', 'i', 'ul', 'li', 'dl', 'dt', 'dd',
-  'table', 'thead', 'tbody', 'tr', 'th', 'td', 'figure', 'figcaption', 'svg', 'g', 'path', 'line', 'rect', 'text',
+  'table', 'thead', 'tbody', 'tr', 'th', 'td', 'figure', 'figcaption', 'svg', 'g', 'path', 'line', 'rect', 'text', 'br', 'polyline', 'circle',
 ]);
 
 /** Every tag with its quoted attribute values emptied: what is left are names, which data cannot reach. */

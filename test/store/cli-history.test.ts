@@ -5,6 +5,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { captureMachineProfile } from '../../main/engine/machine/machine-profile.ts';
+import { CEILINGS_CACHE_FILE, ceilingsKey } from '../../main/engine/roofline/ceilings-cache.ts';
 import { RunResultSchema } from '../../main/engine/run/run-result.ts';
 import { openHistory } from '../../main/store/open-history.ts';
 import { listRuns, type RunListing } from '../../main/store/run-queries.ts';
@@ -13,15 +15,16 @@ import { startRecording } from '../../main/store/run-recorder.ts';
 import { storeResult } from '../../main/store/runs.ts';
 import { syntheticResult } from './synthetic-result.ts';
 import { sha256Of, waitForHistory } from './temp-history.ts';
+import { fakeBandwidth, fakePeak } from '../roofline/fake-ceilings.ts';
 
 const exec = promisify(execFile);
 const xlir = path.join(repoRoot, 'main/cli/xlir.mjs');
 const tmp = (name: string) => mkdtempSync(path.join(os.tmpdir(), `xlir-${name}-`));
 
 /** The real CLI in a child process, with its own XLIR_HOME; never rejects. */
-async function cli(home: string, args: string[]) {
+async function cli(home: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   try {
-    const { stdout, stderr } = await exec(process.execPath, [xlir, ...args], { env: { ...process.env, XLIR_HOME: home }, cwd: repoRoot, maxBuffer: 64 * 2 ** 20 });
+    const { stdout, stderr } = await exec(process.execPath, [xlir, ...args], { env: { ...process.env, XLIR_HOME: home, ...env }, cwd: repoRoot, maxBuffer: 64 * 2 ** 20 });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -105,6 +108,48 @@ describe('history, export, import and compare through the CLI', () => {
 
     const renamed = await cli(homeB, ['machines', 'label', other.id.slice(0, 6), 'Lab box (RTX)']);
     expect(renamed.stdout).toContain('now labelled "Lab box (RTX)"');
+  });
+
+  it('compares two machines (a second history at another thread count) each against its own ceilings, and plots a sweep with its run', async () => {
+    const [homeA, homeB, out] = [tmp('home-1-thread'), tmp('home-2-threads'), tmp('out-machines')];
+    // Ceilings already measured at both thread counts (their measurement is tested in test/roofline and test/run).
+    const cache = tmp('cache-ceilings');
+    const machine = await captureMachineProfile();
+    const entries = [1, 2].map((threads) => ({ key: ceilingsKey(machine, 'cpu', threads), peak: fakePeak(100 * threads, { threads }), bandwidth: fakeBandwidth(20 * threads, { threads }) }));
+    writeFileSync(path.join(cache, CEILINGS_CACHE_FILE), JSON.stringify({ version: 1, entries }));
+    const env = { XLIR_CACHE_DIR: cache };
+    const withRoofline = [...quick.filter((a) => a !== '--no-roofline'), '--no-quality'];
+    const one = await cli(homeA, ['run', '--model', baseline, ...withRoofline, '--threads', '1', '--json', path.join(out, 'one.json')], env);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toMatch(/Roofline, tiny-base: .* FLOP\/byte/);
+    expect(one.stdout).toMatch(/ceilings: peak 100\.0 GFLOP\/s fp32 .*; read bandwidth 20\.0 GB\/s .*: cpu, 1 threads, cached from/);
+    expect(one.stdout).toMatch(/ {4}1 .*(memory|compute)-bound +[\d.]+% +[\d.]+%/);
+    expect(one.stdout).toMatch(/Where a graph run goes \(ONNX Runtime profiler, separate session\)/);
+    const two = await cli(homeB, ['run', '--model', baseline, ...withRoofline, '--threads', '2', '--json', path.join(out, 'two.json')], env);
+    expect(two.code).toBe(0);
+    const [idOne, idTwo] = ['one.json', 'two.json'].map((f) => (JSON.parse(readFileSync(path.join(out, f), 'utf8')) as { id: string }).id.slice(0, 8));
+    expect((await cli(homeB, ['export', idTwo, '--format', 'json', '--out', path.join(out, 'two-report.json')])).code).toBe(0);
+    expect((await cli(homeA, ['import', path.join(out, 'two-report.json')])).code).toBe(0);
+
+    const compared = await cli(homeA, ['compare', idOne, idTwo, '--resamples', '200']);
+    expect(compared.code).toBe(0);
+    expect(compared.stdout).toContain("Machines × models, each against its own machine's ceilings");
+    const rows = compared.stdout.split('\n').filter((line) => /^\S.*, cpu, [12] threads? \(/.test(line));
+    expect(rows.map((r) => /cpu, (\d) thread/.exec(r)![1])).toEqual(['1', '2']);
+    expect(rows.map((r) => /([\d.]+ GFLOP\/s, [\d.]+ GB\/s) +tiny-base/.exec(r)?.[1])).toEqual(['100.0 GFLOP/s, 20.0 GB/s', '200.0 GFLOP/s, 40.0 GB/s']);
+
+    const sweep = await cli(homeA, ['sweep', '--model', baseline, '--threads', '1', '--batch-sizes', '1,4', '--tokens', '8,32', '--rounds', '1', '--runs', '2', '--warmup', '1'], env);
+    expect(sweep.code).toBe(0);
+    expect(sweep.stdout).toMatch(/ceilings on cpu, 1 thread: peak 100\.0 GFLOP\/s, read bandwidth 20\.0 GB\/s, so memory-bound below 5\.00 FLOP\/byte/);
+    expect(sweep.stdout).toMatch(/Saved in the history/);
+    expect((await cli(homeA, ['export', idOne, '--out', path.join(out, 'one.html')])).code).toBe(0);
+    const page = readFileSync(path.join(out, 'one.html'), 'utf8');
+    // The run's points and the sweep's 2 × 2 grid (open squares) under the one set of 1-thread ceilings.
+    expect(page).toMatch(/<figure class="chart roofline" data-points="\d+" data-ceilings="1">/);
+    expect(page.match(/<rect [^>]*fill="none" stroke="#/g)).toHaveLength(4);
+    expect(page).toContain('with 1 sweep of the same model on this machine');
+    expect((await cli(homeA, ['export', idOne, idTwo, '--out', path.join(out, 'both.html')])).code).toBe(0);
+    expect(readFileSync(path.join(out, 'both.html'), 'utf8')).toMatch(/<h3>Machines × models<\/h3>[\s\S]*data-ceilings="2"/);
   });
 
   it('leaves a killed xlir run in the history as incomplete, with the samples it measured', async () => {

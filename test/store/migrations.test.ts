@@ -21,7 +21,7 @@ describe('history schema migrations', () => {
     const file = tempHistoryFile();
     const history = openHistory({ file });
     const tables = history.db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['machines', 'run_models', 'runs', 'sample_chunks']);
+    expect(tables).toEqual(['machines', 'run_models', 'runs', 'sample_chunks', 'sweeps']);
     expect(history.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(history.db.pragma('foreign_keys', { simple: true })).toBe(1);
     history.close();

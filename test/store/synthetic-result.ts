@@ -6,8 +6,12 @@ import { queriesPerSecond } from '../../main/engine/latency/summary.ts';
 import type { MachineProfile } from '../../main/engine/machine/machine-profile.ts';
 import type { QualityResult } from '../../main/engine/metrics/quality-result.ts';
 import { createRng, type Rng } from '../../main/engine/random/seeded.ts';
+import { ModelCost } from '../../main/engine/roofline/model-cost.ts';
+import { modelRoofline } from '../../main/engine/run/model-roofline.ts';
 import { RunConfigSchema } from '../../main/engine/run/run-config.ts';
 import { RUN_RESULT_VERSION, RunResultSchema, type LatencyResult, type ModelRun, type RunResult } from '../../main/engine/run/run-result.ts';
+import { fakeBandwidth, fakePeak } from '../roofline/fake-ceilings.ts';
+import { attentionBlock } from '../roofline/graphs.ts';
 
 /**
  * A valid run result made up from a seed, for the store, report and bench: any number of samples
@@ -28,6 +32,10 @@ export interface SyntheticOptions {
   baseMs?: number;
   /** mAP shift per model (default 0 each). */
   mapShift?: number[];
+  /** Intra-op threads the models ran with (default 4). */
+  threads?: number;
+  /** With ceilings: a roofline per model, its FLOPs and bytes those of test/roofline's attention block. */
+  ceilings?: { peakGflops: number; bandwidthGBs: number };
 }
 
 export function syntheticMachine(overrides: Partial<MachineProfile> = {}): MachineProfile {
@@ -144,11 +152,16 @@ export function syntheticResult(options: SyntheticOptions = {}): RunResult {
       provenance: 'synthetic',
     },
     model: { file: `/models/${name}/model.onnx`, bytes: 1000 + i, sha256: (i.toString(16) + 'a'.repeat(64)).slice(0, 64) },
-    provider: { requested: ['cpu'], actual: 'cpu', intraOpThreads: 4, interOpThreads: null, graphOptimizationLevel: 'all' },
+    provider: { requested: ['cpu'], actual: 'cpu', intraOpThreads: options.threads ?? 4, interOpThreads: null, graphOptimizationLevel: 'all' },
     timings: { loadMs: 100, encodeCandidatesMs: 1000, encodeQueriesMs: 100, qualityMs: 50 },
     quality: qualityOf(rng, langs, options.mapShift?.[i] ?? 0),
     latency: latencyOf(rng, scenario, n, baseMs * (options.factors?.[i] ?? 1), langs),
   }));
+  if (options.ceilings) {
+    const threads = options.threads ?? 4;
+    const ceilings = { peak: fakePeak(options.ceilings.peakGflops, { threads }), bandwidth: fakeBandwidth(options.ceilings.bandwidthGBs, { threads }), peakFromCache: true, bandwidthFromCache: true, file: '' };
+    for (const m of models) m.roofline = modelRoofline(m.latency, new ModelCost(attentionBlock()), ceilings);
+  }
   const comparable = (m: ModelRun) => (m.latency.scenario === 'offline' ? m.latency.runs[m.latency.runs.length - 1].batches : m.latency.samples);
   const comparisons = models.slice(1).map((candidate) => ({
     baseline: models[0].name,

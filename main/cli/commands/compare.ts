@@ -1,5 +1,6 @@
 import { comparisonTable } from '../../report/comparison-table.ts';
 import { compareStoredRuns, type StoredRunSelection } from '../../report/compare-stored-runs.ts';
+import { machinesTable } from '../../report/machines-table.ts';
 import { withHistory } from '../../store/history-access.ts';
 import { formatTable } from '../terminal.ts';
 import { CliUsageError, parseFlagsAndOperands, parseNumber } from '../usage.ts';
@@ -28,6 +29,8 @@ export async function runCompareCommand(args: string[]): Promise<number> {
   }
   const parts: string[] = [];
   for (const note of comparison.notes) parts.push(`note: ${note}`);
+  const machines = machinesTable(comparison);
+  if (machines) parts.push('', "Machines × models, each against its own machine's ceilings (peak MatMul rate, read bandwidth):", formatTable(machines.header, machines.rows));
   for (const group of comparison.groups) {
     const t = comparisonTable(group, comparison.method.practicalThreshold);
     parts.push('', group.title, formatTable(['', ...t.header], t.rows.map((r) => [r.label, ...r.cells])));

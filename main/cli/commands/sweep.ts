@@ -8,6 +8,11 @@ import { boundedSweepConfigSchema, modelSize } from '../../engine/run/bounded-co
 import { SweepConfigSchema, type SweepConfigInput } from '../../engine/sweep/sweep-config.ts';
 import { optionUsageError, SWEEP_OPTION_FLAGS } from '../option-flags.ts';
 import { onStopSignal, signalExitCode } from '../stop-signals.ts';
+import { ridgeIntensity } from '../../engine/roofline/efficiency.ts';
+import { formatIntensity, formatRate } from '../../report/format-numbers.ts';
+import { boundName } from '../../report/roofline-tables.ts';
+import { withHistory } from '../../store/history-access.ts';
+import { storeSweep } from '../../store/sweeps.ts';
 import { createProgressBar, formatTable } from '../terminal.ts';
 import { CliUsageError, parseFlags, parseList, parseNumber } from '../usage.ts';
 
@@ -25,11 +30,12 @@ const SWEEP_FLAGS = {
   roofline: { type: 'boolean' },
   'remeasure-peak': { type: 'boolean' },
   json: { type: 'string' },
+  history: { type: 'boolean' },
 } as const;
 
 const numbers = (flag: string, value: string | undefined) => parseList(value)?.map((v) => parseNumber(flag, v)!);
 
-export function buildSweepConfig(args: string[]): { config: SweepConfigInput; jsonOut?: string } {
+export function buildSweepConfig(args: string[]): { config: SweepConfigInput; jsonOut?: string; history: boolean } {
   const f = parseFlags(args, SWEEP_FLAGS);
   if (f.model === undefined) throw new CliUsageError('xlir sweep needs --model NAME|DIR (see "xlir models")');
   const model = resolveModelArgument(f.model, modelSearchDirs());
@@ -50,10 +56,24 @@ export function buildSweepConfig(args: string[]): { config: SweepConfigInput; js
     ...(f.roofline !== undefined && { roofline: f.roofline }),
     ...(f['remeasure-peak'] !== undefined && { remeasurePeak: f['remeasure-peak'] }),
   } as SweepConfigInput;
-  return { config, ...(f.json !== undefined && { jsonOut: path.resolve(f.json) }) };
+  return { config, history: f.history !== false, ...(f.json !== undefined && { jsonOut: path.resolve(f.json) }) };
 }
 
 const ms = (v: number) => v.toFixed(v < 10 ? 3 : 1);
+const percent = (v: number | null | undefined) => (v == null ? '-' : `${(v * 100).toFixed(0)}%`);
+
+/** The ceilings of each settings' provider and threads: where the grid crosses from memory- to compute-bound. */
+function ceilingLines(result: SweepResult): string[] {
+  const seen = new Map<string, string>();
+  for (const c of result.configurations) {
+    const e = c.efficiency;
+    if (!e || e.peakGflops === null) continue;
+    const where = `${c.settings.provider}${c.settings.threads === null ? '' : `, ${c.settings.threads} thread${c.settings.threads === 1 ? '' : 's'}`}`;
+    const ridge = e.bandwidthGBs ? `, so memory-bound below ${formatIntensity(ridgeIntensity(e.peakGflops, e.bandwidthGBs))} FLOP/byte` : '';
+    seen.set(where, `ceilings on ${where}: peak ${formatRate(e.peakGflops)} GFLOP/s, read bandwidth ${formatRate(e.bandwidthGBs)} GB/s${ridge}`);
+  }
+  return [...seen.values()];
+}
 
 /** The sweep as a table, best settings per workload marked, and the overall best named. */
 export function formatSweep(result: SweepResult): string {
@@ -69,15 +89,19 @@ export function formatSweep(result: SweepResult): string {
       `${ms(c.spread.minMs)} / ${ms(c.spread.medianMs)} / ${ms(c.spread.maxMs)}`,
       `${(c.spread.relative * 100).toFixed(1)}%`,
       c.queriesPerSecond.toFixed(1),
-      e?.achievedGflops == null ? '-' : e.achievedGflops.toFixed(1),
-      e?.fractionOfPeak == null ? '-' : `${(e.fractionOfPeak * 100).toFixed(0)}%`,
+      formatRate(e?.achievedGflops),
+      formatIntensity(e?.intensity),
+      e ? boundName(e) : '-',
+      percent(e?.fractionOfAttainable),
+      percent(e?.fractionOfPeak),
     ];
   });
   const c = result.config;
   const lines = [
     `Sweep of ${result.model.name} (${result.model.dir}): ${c.rounds} interleaved rounds × ${c.runsPerRound} timed runs per configuration, warm-up ${c.warmupRuns} (+${c.rewarmRuns} per later round)`,
-    formatTable(['settings', 'batch', 'tokens', 'median ms', 'round medians min / med / max', 'spread', 'queries/s', 'GFLOP/s', '% peak'], rows),
+    formatTable(['settings', 'batch', 'tokens', 'median ms', 'round medians min / med / max', 'spread', 'queries/s', 'GFLOP/s', 'FLOP/byte', 'bound', '% attainable', '% peak'], rows),
     '* fastest settings for that batch and token count; spread = (max − min) of the round medians ÷ median',
+    ...ceilingLines(result),
     ...result.skipped.map((s) => `skipped ${describeSettings(s.settings)}: ${s.reason}`),
   ];
   if (result.best) {
@@ -91,7 +115,7 @@ export function formatSweep(result: SweepResult): string {
 }
 
 export async function runSweepCommand(args: string[]): Promise<number> {
-  const { config: input, jsonOut } = buildSweepConfig(args);
+  const { config: input, jsonOut, history } = buildSweepConfig(args);
   const size = await modelSize(input.model);
   const parsed = (size ? boundedSweepConfigSchema(currentMachineLimits(), size) : SweepConfigSchema).safeParse(input);
   if (!parsed.success) throw optionUsageError(parsed.error, SWEEP_OPTION_FLAGS);
@@ -116,6 +140,15 @@ export async function runSweepCommand(args: string[]): Promise<number> {
     if (jsonOut) await writeFile(jsonOut, `${JSON.stringify(result, null, 2)}\n`);
     process.stdout.write(`${formatSweep(result)}\n`);
     if (jsonOut) process.stdout.write(`\nFull result: ${jsonOut}\n`);
+    if (history && result.configurations.length > 0) {
+      // The sweep is measured and printed by now: a history that cannot take it costs a warning, not the sweep.
+      try {
+        const stored = await withHistory(({ db, file }) => ({ id: storeSweep(db, result), file }), { verify: true });
+        process.stdout.write(`\nSaved in the history (${stored.file}): its grid joins the roofline plot of ${result.model.name}'s runs on this machine.\n`);
+      } catch (err) {
+        process.stderr.write(`warning: the sweep was not saved in the history: ${(err as Error).message}\n`);
+      }
+    }
     return result.cancelled ? signalExitCode(stopSignals.received ?? 'SIGINT') : 0;
   } finally {
     bar.done();

@@ -14,6 +14,10 @@ import { heatKey, heatMap } from './heat-map.ts';
 import { histogramChart } from './histogram-chart.ts';
 import { REPORT_CSS } from './report-style.ts';
 import { html, styleSheet, type HtmlValue, type SafeHtml } from './safe-html.ts';
+import { machinesTable } from '../machines-table.ts';
+import { rooflinePlotOfComparison, rooflinePlotOfRuns } from '../roofline-plot.ts';
+import { ceilingsLine, operatorShareTable, rooflineTable, workLine } from '../roofline-tables.ts';
+import { rooflineChart } from './roofline-chart.ts';
 import { stageBars } from './stage-bars.ts';
 import { traceChart } from './trace-chart.ts';
 
@@ -209,6 +213,24 @@ function configSection(result: RunResult): SafeHtml {
   return html`<h3>Configuration</h3><dl class="profile">${entries.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`;
 }
 
+function rooflineSection(run: ReportRun): SafeHtml {
+  const models = run.result.models.filter((m) => m.roofline);
+  if (models.length === 0) return html``;
+  const efficiency = rooflineTable(models);
+  const operators = operatorShareTable(models);
+  const mine = (run.sweeps ?? []).filter((s) => s.machine.id === run.machine.id && models.some((m) => m.name === s.result.model.name));
+  return html`<h2 class="sub">Roofline</h2>
+${rooflineChart(rooflinePlotOfRuns([run], mine), { caption: `Achieved GFLOP/s per batch size × token count${mine.length > 0 ? `, with ${mine.length} sweep${mine.length > 1 ? 's' : ''} of the same model${mine.length > 1 ? 's' : ''} on this machine` : ''}` })}
+${models.map((m) => html`<p><strong>${m.name}</strong>: ${workLine(m.roofline!)}.<br><span class="muted">Ceilings: ${ceilingsLine(m.roofline!)}.</span></p>`)}
+${table(efficiency.header, efficiency.rows, (c) => c > 1 && c !== 7)}
+${
+  operators.rows.length > 0
+    ? html`<h3>Where a graph run goes</h3><p class="muted">ONNX Runtime's profiler, on a separate session run after the measurement (the measured latency was never profiled); shares of the profiled run time.</p>${table(operators.header, operators.rows, (c) => c > 0)}`
+    : ''
+}
+${models.flatMap((m) => m.roofline!.notes.map((n) => html`<p class="muted">${m.name}: ${n}</p>`))}`;
+}
+
 function runSection(run: ReportRun, index: number): SafeHtml {
   const r = run.result;
   return html`<section id="run-${index + 1}">
@@ -221,6 +243,7 @@ ${precisionSection(r)}
 ${qualitySection(r)}
 ${matrixSection(r)}
 ${latencySection(r)}
+${rooflineSection(run)}
 <h2 class="sub">Machine and configuration</h2>
 ${machineSection(run)}
 ${configSection(r)}
@@ -233,11 +256,21 @@ function crossRunSection(comparison: RunsComparison): SafeHtml {
 <h2>Runs compared</h2>
 <p class="muted">Each column against the first: ratios in brackets; latency intervals by bootstrap (${comparison.method.resamples} resamples, ${Math.round(comparison.method.confidence * 100)}% confidence). "Beyond noise" is beyond the query-to-query noise of the two traces; repeat runs to see how much a machine varies from run to run.</p>
 ${comparison.notes.map((n) => html`<p class="muted">${n}</p>`)}
+${machinesSection(comparison)}
 ${comparison.groups.map((g) => {
   const t = comparisonTable(g, comparison.method.practicalThreshold);
   return html`<h3>${g.title}</h3>${table(['', ...t.header], t.rows.map((r) => [r.label, ...r.cells]), () => false)}`;
 })}
 </section>`;
+}
+
+function machinesSection(comparison: RunsComparison): SafeHtml {
+  const machines = machinesTable(comparison);
+  if (!machines) return html``;
+  return html`<h3>Machines × models</h3>
+<p class="muted">Each run against its own machine's ceilings (peak MatMul rate, read bandwidth, measured with the run's provider and threads); the latency verdict is against the reference, the first run.</p>
+${table(machines.header, machines.rows, (c) => c >= 3 && c <= 9)}
+${rooflineChart(rooflinePlotOfComparison(comparison), { caption: 'Each compared trace under its own machine’s ceilings' })}`;
 }
 
 /** One self-contained HTML file for one or more runs: inline CSS and SVG, no script, a CSP that forbids loading anything. */

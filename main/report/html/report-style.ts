@@ -36,6 +36,8 @@ svg text { font: 11px system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans",
 svg .axis .grid { stroke: #e7eaf0; }
 svg .axis .tick, svg .axis .baseline { stroke: #888; }
 svg .axis .title { fill: var(--muted); font-size: 11.5px; }
+svg .axis .grid.minor { stroke: #f1f3f6; }
+svg text.ceiling-label { font-size: 11px; fill: #333; }
 svg text.cell { font-size: 11px; fill: #111; }
 svg text.cell.on-dark { fill: #fff; }
 svg text.lang { font-weight: 600; }
