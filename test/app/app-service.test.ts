@@ -15,6 +15,9 @@ import type { RunResult } from '../../main/engine/run/run-result.ts';
 import { dataDir, quickConfig, tinyEncoderDir, tinyModelCopy } from '../run/fixtures.ts';
 import { syntheticResult } from '../store/synthetic-result.ts';
 import { failure } from './call-failure.ts';
+import { syntheticSweep } from '../store/synthetic-sweep.ts';
+import { machineId } from '../../main/store/machine-identity.ts';
+import { storeSweep } from '../../main/store/sweeps.ts';
 
 const tmp = (name: string) => mkdtempSync(path.join(os.tmpdir(), `xlir-app-${name}-`));
 
@@ -78,6 +81,20 @@ describe('app service: calls', () => {
     expect(await service.call('deleteRun', { ref: a.id.slice(0, 8) })).toEqual({ deleted: a.id });
     expect(((await service.call('listRuns', {})) as ApiOutputs['listRuns']).map((r) => r.id)).toEqual([b.id]);
     expect(await failure(service, 'deleteRun', { ref: a.id })).toMatchObject({ status: 404, code: 'RUN_NOT_FOUND' });
+  });
+
+  it('lists the sweeps of a machine and models, for the roofline plot of a run', async () => {
+    const { service, homeDir } = freshService();
+    const history = openHistory({ file: path.join(homeDir, 'history.sqlite') });
+    const sweep = syntheticSweep();
+    storeSweep(history.db, sweep);
+    storeSweep(history.db, syntheticSweep({ model: 'other' }));
+    history.close();
+    const machine = machineId(sweep.machine);
+    const listed = (await service.call('listSweeps', { machine, models: ['synthetic-baseline'] })) as ApiOutputs['listSweeps'];
+    expect(listed.map((s) => [s.machine.id, s.result])).toEqual([[machine, sweep]]);
+    expect((await service.call('listSweeps', {})) as unknown[]).toHaveLength(2);
+    expect(await failure(service, 'listSweeps', { machine: '../x' })).toMatchObject({ status: 400, code: 'INVALID_INPUT' });
   });
 
   it('exports html, json, md and csv, and imports the json into another history', async () => {

@@ -57,11 +57,13 @@ const pointsOf = async (chart: Locator) => Number(await chart.getAttribute('data
 
 async function waitForEnd(page: Page): Promise<Locator> {
   const status = page.getByTestId('live-run');
-  await expect(status).toHaveAttribute('data-status', 'completed', { timeout: 150_000 });
+  // The first run at a thread count also measures the machine's ceilings (peak MatMul rate, bandwidth): seconds, more under load.
+  await expect(status).toHaveAttribute('data-status', 'completed', { timeout: 300_000 });
   return status;
 }
 
 test('configures a quick run in the form, watches it live and sees its results', async ({ page, served }) => {
+  test.slow(); // measures the ceilings at the default thread count
   await openApp(page, served.url);
   await configureQuickRun(page, 0);
   await expect(page.getByTestId('cuda-note')).toContainText('CUDA is not available here');
@@ -94,10 +96,26 @@ test('configures a quick run in the form, watches it live and sees its results',
   await expect(page.getByTestId('histogram')).toBeVisible();
   await expect(page.getByTestId('stage-bars')).toBeVisible();
   await expect(page.getByTestId('trace-chart')).toHaveCount(2);
+  // The roofline: both models' points under this machine's two ceilings, and where the time goes.
+  const roofline = page.getByTestId('roofline');
+  const plot = roofline.getByTestId('roofline-plot');
+  await expect(plot).toHaveAttribute('data-ceilings', '1');
+  expect(Number(await plot.getAttribute('data-points'))).toBeGreaterThan(2);
+  await expect(plot.getByTestId('roofline-ceiling')).toHaveCount(1);
+  await expect(roofline.getByTestId('roofline-table').getByRole('row', { name: /xlir-mini-(baseline|hybrid) 1 .*-bound/ })).toHaveCount(2);
+  await expect(roofline.getByTestId('operator-shares').getByRole('columnheader', { name: 'MatMul', exact: true })).toBeVisible();
+  await expect(roofline).toContainText(/read bandwidth [\d.]+ GB\/s/);
   await screenshots(page, 'results');
+  mkdirSync(shotsDir, { recursive: true });
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await roofline.screenshot({ path: path.join(shotsDir, `roofline-${colorScheme}.png`) });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
 });
 
 test('keeps the form between starts; a reload mid-run catches up, and the trace grows live', async ({ page, served }) => {
+  test.slow(); // measures the ceilings at one thread
   await openApp(page, served.url);
   // The last run's choices came back from the preferences.
   await expect(page.getByLabel('Max queries')).toHaveValue('20');
@@ -106,11 +124,13 @@ test('keeps the form between starts; a reload mid-run catches up, and the trace 
   await expect(page.getByRole('checkbox', { name: 'ar', exact: true })).not.toBeChecked();
   await expect(page.getByLabel('Min queries')).toHaveValue('60');
   await page.getByLabel('Min duration (s)').fill('6');
+  // One intra-op thread, against the first run's default: a second system, with its own ceilings, for the comparison.
+  await page.getByLabel('Threads').fill('1');
 
   await page.getByRole('button', { name: 'Start run' }).click();
   await expect(page).toHaveURL(/#\/live$/);
   const firstChart = page.getByTestId('trace-chart').first();
-  await expect.poll(() => pointsOf(firstChart), { timeout: 120_000 }).toBeGreaterThan(0);
+  await expect.poll(() => pointsOf(firstChart), { timeout: 300_000 }).toBeGreaterThan(0);
   const beforeReload = await pointsOf(firstChart);
   // A window opened mid-run fetches the run's events so far and draws them, then follows on.
   await page.reload();
@@ -166,7 +186,14 @@ test('lists both runs in the history, and compares them side by side', async ({ 
   await expect(groups).toHaveCount(2);
   await expect(groups.first().getByRole('columnheader')).toHaveText(['', `${runIds[0].slice(0, 8)} (reference)`, runIds[1].slice(0, 8)]);
   await expect(groups.first().getByRole('row', { name: /latency vs reference/ })).toBeVisible();
+  // Default threads against one thread: two systems, each run against its own ceilings, on one plot.
+  const machines = page.getByTestId('machines-table');
+  await expect(machines.getByTestId('machines-rows').getByRole('row')).toHaveCount(1 + 4);
+  await expect(machines.getByTestId('machines-rows')).toContainText('cpu, 1 thread');
+  await expect(machines.getByTestId('roofline-plot')).toHaveAttribute('data-ceilings', '2');
+  await expect(machines.getByTestId('roofline-ceiling')).toHaveCount(2);
   await screenshots(page, 'compare');
+  await machines.screenshot({ path: path.join(shotsDir, 'compare-machines-light.png') });
 });
 
 test('exports reports as downloads', async ({ page, served }) => {

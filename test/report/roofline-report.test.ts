@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RunResultSchema } from '../../main/engine/run/run-result.ts';
 import { compareRuns } from '../../main/report/compare-runs.ts';
 import { renderHtmlReport } from '../../main/report/html/html-report.ts';
 import { machinesTable } from '../../main/report/machines-table.ts';
@@ -71,6 +72,28 @@ describe('the roofline of runs, with sweeps', () => {
     const e = r.result.models[0].roofline!.efficiency[0];
     expect(t.rows[0]).toEqual(['synthetic-baseline', '1', e.achievedGflops!.toFixed(1), expect.any(String), '100.0', '20.0', e.attainableGflops!.toFixed(1), `${e.bound}-bound`, `${(e.fractionOfAttainable! * 100).toFixed(1)}%`, `${(e.fractionOfPeak! * 100).toFixed(1)}%`]);
     expect(operatorShareTable(r.result.models).rows).toEqual([]);
+  });
+});
+
+describe('results written before the memory side was measured', () => {
+  it('still load, tabulate and report, with no point to plot', async () => {
+    const r = run('box');
+    // As an older version wrote it: no bytes, bandwidth, points or operators, efficiency against the peak only.
+    const old = JSON.parse(JSON.stringify(r.result));
+    for (const m of old.models) {
+      delete m.roofline.bytes;
+      delete m.roofline.bandwidth;
+      delete m.roofline.bandwidthFromCache;
+      delete m.roofline.points;
+      delete m.roofline.operators;
+      delete m.roofline.peak.load;
+      m.roofline.efficiency = m.roofline.efficiency.map(({ batchSize, runs, flops, encodeMs, achievedGflops, precision, peakGflops, fractionOfPeak }: Record<string, unknown>) => ({ batchSize, runs, flops, encodeMs, achievedGflops, precision, peakGflops, fractionOfPeak }));
+    }
+    const parsed = RunResultSchema.parse(old);
+    const t = rooflineTable(parsed.models);
+    expect(t.rows[0].slice(2)).toEqual([expect.any(String), '-', '100.0', '-', '-', '-', '-', expect.stringMatching(/%$/)]);
+    expect(rooflinePlotOfRuns([{ result: parsed, machine: r.machine }]).points).toEqual([]);
+    expect(renderHtmlReport([{ result: parsed, machine: r.machine }])).toContain('No roofline to plot');
   });
 });
 
