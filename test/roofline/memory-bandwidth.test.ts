@@ -4,7 +4,7 @@ import path from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { lastLevelCacheBytes, parseCacheSize } from '../../main/engine/machine/system-load.ts';
-import { bandwidthBufferBytes, measureBandwidth, reduceSumGraph } from '../../main/engine/roofline/memory-bandwidth.ts';
+import { bandwidthBufferBytes, measureBandwidth, reducedAxes, reduceSumGraph } from '../../main/engine/roofline/memory-bandwidth.ts';
 
 const MIB = 2 ** 20;
 
@@ -17,6 +17,10 @@ describe('reduceSumGraph', () => {
       const { Y } = await session.run({ axes: new Tensor('int64', BigInt64Array.from([1n]), [1]) });
       expect(Y.dims).toEqual([3]);
       expect([...(Y.data as Float32Array)]).toEqual([4, 4, 4]); // 4096 × 1/1024
+      // CUDA's axes: everything, to one number.
+      const all = reducedAxes('cuda');
+      const { Y: total } = await session.run({ axes: new Tensor('int64', BigInt64Array.from(all), [all.length]) });
+      expect([total.dims, [...(total.data as Float32Array)]]).toEqual([[], [12]]);
     } finally {
       await session.release();
     }

@@ -10,10 +10,12 @@ import { ceilingSessionSettings, timeSessionRuns, type CeilingOptions } from './
 /**
  * The roofline's memory ceiling: sustained read bandwidth as ONNX Runtime's own kernels reach it,
  * on the same provider and intra-op thread count as the models. A STREAM-like read: one
- * ReduceSum over a large fp32 initializer, summing each row of [rows, 4096] (reads every byte
- * once, writes a few kilobytes), with the axes fed at run time so that constant folding cannot
- * compute it once at load. The initializer lives where the provider keeps a model's weights —
- * host memory for the CPU, device memory for CUDA — so the rate is what streaming weights can get.
+ * ReduceSum over a large fp32 initializer [rows, 4096], reading every byte once, with the axes fed
+ * at run time so that constant folding cannot compute it once at load. The initializer lives where
+ * the provider keeps a model's weights — host memory for the CPU, device memory for CUDA — so the
+ * rate is what streaming weights can get. The CPU sums each row (the rows split across the
+ * intra-op threads; a few kilobytes written); CUDA sums everything to one number, so the copy of
+ * the result to the host, inside the timed run, is four bytes.
  *
  * Why not a loop in JavaScript: V8's scalar loop over a Float64Array reads 3–4 times slower than
  * a vectorised, multi-threaded kernel (bench/roofline.ts prints both), and would put the ceiling
@@ -72,7 +74,7 @@ export function bandwidthBufferBytes(provider: ExecutionProvider, llcBytes: numb
   return Math.min(1024 * MIB, Math.ceil(wanted / rowBytes) * rowBytes);
 }
 
-/** Y[rows] = ReduceSum(W[rows, 4096], axes) with W an initializer of `bytes` (a multiple of 16 KiB) and `axes` a graph input. */
+/** Y = ReduceSum(W[rows, 4096], axes) with W an initializer of `bytes` (a multiple of 16 KiB) and `axes` a graph input. */
 export function reduceSumGraph(bytes: number): Uint8Array {
   const rows = bytes / (COLUMNS * 4);
   if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`the buffer must be whole rows of ${COLUMNS} floats, got ${bytes} bytes`);
@@ -84,8 +86,8 @@ export function reduceSumGraph(bytes: number): Uint8Array {
     producer: 'xlir-bench roofline',
     nodes: [{ opType: 'ReduceSum', domain: '', name: 'read', inputs: ['W', 'axes'], outputs: ['Y'], attributes: { keepdims: { int: 0 } } }],
     initializers: [{ name: 'W', dataType: OnnxDataType.float, dims: [rows, COLUMNS], data: new Uint8Array(weights.buffer) }],
-    inputs: [{ name: 'axes', elemType: OnnxDataType.int64, dims: [1] }],
-    outputs: [{ name: 'Y', elemType: OnnxDataType.float, dims: [rows] }],
+    inputs: [{ name: 'axes', elemType: OnnxDataType.int64, dims: ['axes'] }],
+    outputs: [{ name: 'Y', elemType: OnnxDataType.float, dims: null }],
     valueInfo: [],
   });
 }
@@ -115,6 +117,11 @@ export async function measureBandwidth(options: BandwidthOptions): Promise<Bandw
   };
 }
 
+/** The axes each provider reduces over: rows on the CPU (parallel over rows), everything on CUDA (a scalar to copy back). */
+export function reducedAxes(provider: ExecutionProvider): bigint[] {
+  return provider === 'cuda' ? [0n, 1n] : [1n];
+}
+
 async function measureRead(bufferBytes: number, options: CeilingOptions): Promise<ReadRate> {
   let created;
   try {
@@ -124,7 +131,8 @@ async function measureRead(bufferBytes: number, options: CeilingOptions): Promis
     return { supported: false, reason: (err as Error).message };
   }
   try {
-    const feeds = { axes: new Tensor('int64', BigInt64Array.from([1n]), [1]) };
+    const axes = reducedAxes(options.provider);
+    const feeds = { axes: new Tensor('int64', BigInt64Array.from(axes), [axes.length]) };
     const timed = await timeSessionRuns(created.session, feeds, ['Y'], options);
     if (!timed) return { supported: false, reason: 'cancelled before the bandwidth was measured' };
     const rate = (ms: number) => bufferBytes / (ms * 1e6);

@@ -32,6 +32,7 @@ export interface RunForm {
   quality: boolean;
   lexicalFloor: boolean;
   roofline: boolean;
+  operatorProfile: boolean;
   seed: number | null;
   bootstrapResamples: number | null;
   /** Precision variants run besides each model's graph (`int8`, `fp16`). */
@@ -64,6 +65,7 @@ export function formFromConfig(config: RunConfig | undefined, bundledModels: rea
     quality: config?.quality ?? true,
     lexicalFloor: config?.lexicalFloor ?? true,
     roofline: config?.roofline ?? true,
+    operatorProfile: config?.operatorProfile ?? true,
     seed: config?.seed ?? 1,
     bootstrapResamples: config?.bootstrapResamples ?? 2000,
     variants: config?.variants ?? [],
@@ -146,6 +148,7 @@ export function configFromForm(form: RunForm, datasetLanguages: readonly string[
     quality: form.quality,
     lexicalFloor: form.lexicalFloor,
     roofline: form.roofline,
+    operatorProfile: form.operatorProfile,
     ...(seed !== undefined && { seed }),
     ...(bootstrapResamples !== undefined && { bootstrapResamples }),
     variants: form.variants,
