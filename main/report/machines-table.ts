@@ -1,6 +1,7 @@
 import type { ComparedEntry, RunsComparison } from './compare-runs.ts';
 import { shortVerdict } from './comparison-table.ts';
 import { formatIntensity, formatMs, formatQps, formatRate, formatShare } from './format-numbers.ts';
+import { systemLabel } from './roofline-plot.ts';
 import type { TextTable } from './roofline-tables.ts';
 
 /**
@@ -10,7 +11,7 @@ import type { TextTable } from './roofline-tables.ts';
  * verdict against the comparison's reference. Null when the runs come from a single system.
  */
 export function machinesTable(comparison: RunsComparison): TextTable | null {
-  const systemOf = (e: ComparedEntry) => `${e.machine.label}, ${e.provider}${e.threads ? `, ${e.threads} thread${e.threads === 1 ? '' : 's'}` : ''}`;
+  const systemOf = (e: ComparedEntry) => systemLabel(e.machine.label, e.provider, e.threads);
   const systems = new Map<string, string>();
   for (const g of comparison.groups) for (const e of g.entries) systems.set(`${e.machine.id}|${e.provider}|${e.threads ?? ''}`, systemOf(e));
   if (systems.size < 2) return null;

@@ -61,7 +61,8 @@ class PlotBuilder {
   }
 }
 
-const systemLabel = (machine: string, provider: string, threads: number | null) => `${machine}, ${provider}${threads ? `, ${threads} thread${threads === 1 ? '' : 's'}` : ''}`;
+/** "lab box, cpu, 4 threads": a machine with a provider and thread count, what sets the ceilings. */
+export const systemLabel = (machine: string, provider: string, threads: number | null) => `${machine}, ${provider}, ${threads ? `${threads} thread${threads === 1 ? '' : 's'}` : 'default threads'}`;
 const shapeText = (batchSize: number, tokens: number) => `batch ${batchSize} × ${tokens} tokens`;
 
 /**
@@ -110,7 +111,7 @@ export function rooflinePlotOfComparison(comparison: RunsComparison): RooflinePl
       if (!r || r.intensity == null || r.achievedGflops === null || r.peakGflops === null) continue;
       const system = systemLabel(e.machine.label, e.provider, e.threads);
       const ceilings = plot.ceilings(`${e.machine.id}|${e.provider}|${e.threads ?? ''}`, system, r.peakGflops, r.bandwidthGBs ?? null);
-      const series = plot.series(e.batchSize === null ? e.model : `${e.model}, batch ${e.batchSize}`);
+      const series = plot.series(`${e.batchSize === null ? e.model : `${e.model}, batch ${e.batchSize}`} @ ${system}`);
       plot.data.points.push({ intensity: r.intensity, gflops: r.achievedGflops, series, ceilings, source: 'run', title: `${e.model} on ${system} (${e.runId.slice(0, 8)}): ${formatRate(r.achievedGflops)} GFLOP/s at ${formatIntensity(r.intensity)} FLOP/byte` });
     }
   }

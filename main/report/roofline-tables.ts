@@ -77,7 +77,8 @@ export function ceilingsLine(r: Roofline): string {
   const where = peak ?? bw!;
   const loads = [peak?.load, bw?.load].filter((l) => l != null).map((l) => `${l!.before.toFixed(1)}→${l!.after.toFixed(1)}`);
   const cached = r.peakFromCache && (r.bandwidthFromCache ?? false) ? `cached from ${formatTime(where.measuredAt)}` : `measured ${formatTime(where.measuredAt)}`;
-  return `${parts.join('; ')}: ${where.provider}, ${where.intraOpThreads ?? 'default'} threads, ${cached}${loads.length > 0 ? `, load average ${loads.join(' and ')}` : ''}`;
+  const threads = where.intraOpThreads === null ? 'default threads' : `${where.intraOpThreads} thread${where.intraOpThreads === 1 ? '' : 's'}`;
+  return `${parts.join('; ')}: ${where.provider}, ${threads}, ${cached}${loads.length > 0 ? `, load average ${loads.join(' and ')}` : ''}`;
 }
 
 /** FLOPs and bytes of one forward pass at the reference shape, in one line. */

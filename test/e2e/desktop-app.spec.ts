@@ -27,6 +27,19 @@ async function screenshots(page: Page, name: string, schemes: readonly ('light' 
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
+/** One part of the page, light and dark, in a window tall enough that the sticky header does not cover it. */
+async function elementShots(page: Page, part: Locator, name: string): Promise<void> {
+  mkdirSync(shotsDir, { recursive: true });
+  const viewport = page.viewportSize();
+  await page.setViewportSize({ width: viewport?.width ?? 1280, height: 2000 });
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await part.screenshot({ path: path.join(shotsDir, `${name}-${colorScheme}.png`) });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  if (viewport) await page.setViewportSize(viewport);
+}
+
 async function openApp(page: Page, url: string): Promise<void> {
   await page.addInitScript({ path: path.join(import.meta.dirname, 'live-meter.js') });
   await page.goto(url);
@@ -106,12 +119,7 @@ test('configures a quick run in the form, watches it live and sees its results',
   await expect(roofline.getByTestId('operator-shares').getByRole('columnheader', { name: 'MatMul', exact: true })).toBeVisible();
   await expect(roofline).toContainText(/read bandwidth [\d.]+ GB\/s/);
   await screenshots(page, 'results');
-  mkdirSync(shotsDir, { recursive: true });
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await roofline.screenshot({ path: path.join(shotsDir, `roofline-${colorScheme}.png`) });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
+  await elementShots(page, roofline, 'roofline');
 });
 
 test('keeps the form between starts; a reload mid-run catches up, and the trace grows live', async ({ page, served }) => {
@@ -193,7 +201,7 @@ test('lists both runs in the history, and compares them side by side', async ({ 
   await expect(machines.getByTestId('roofline-plot')).toHaveAttribute('data-ceilings', '2');
   await expect(machines.getByTestId('roofline-ceiling')).toHaveCount(2);
   await screenshots(page, 'compare');
-  await machines.screenshot({ path: path.join(shotsDir, 'compare-machines-light.png') });
+  await elementShots(page, machines, 'compare-machines');
 });
 
 test('exports reports as downloads', async ({ page, served }) => {
@@ -214,6 +222,8 @@ test('exports reports as downloads', async ({ page, served }) => {
   const text = readFileSync(await html.path(), 'utf8');
   expect(text.startsWith('<!DOCTYPE html>')).toBe(true);
   expect(text).toContain('xlir-mini-hybrid vs xlir-mini-baseline');
+  // The run's roofline, as in the app: one system's ceilings over both models' points.
+  expect(text).toMatch(/<figure class="chart roofline" data-points="\d+" data-ceilings="1">/);
 
   // Redacted for sharing: neither this machine's name nor where the models sit on it.
   await exportBox.getByLabel('Report format').selectOption('json');

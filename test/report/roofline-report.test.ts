@@ -115,6 +115,7 @@ describe('machines on one page', () => {
     // One plot, both machines' ceilings.
     const plot = rooflinePlotOfComparison(comparison);
     expect(plot.ceilings.map((c) => c.label)).toEqual(['laptop, cpu, 4 threads', 'desktop, cpu, 8 threads']);
+    expect(plot.series).toEqual(['synthetic-baseline @ laptop, cpu, 4 threads', 'synthetic-baseline @ desktop, cpu, 8 threads', 'synthetic-hybrid @ laptop, cpu, 4 threads', 'synthetic-hybrid @ desktop, cpu, 8 threads']);
     expect(plot.points).toHaveLength(4);
   });
 

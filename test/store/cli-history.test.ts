@@ -122,7 +122,7 @@ describe('history, export, import and compare through the CLI', () => {
     const one = await cli(homeA, ['run', '--model', baseline, ...withRoofline, '--threads', '1', '--json', path.join(out, 'one.json')], env);
     expect(one.code).toBe(0);
     expect(one.stdout).toMatch(/Roofline, tiny-base: .* FLOP\/byte/);
-    expect(one.stdout).toMatch(/ceilings: peak 100\.0 GFLOP\/s fp32 .*; read bandwidth 20\.0 GB\/s .*: cpu, 1 threads, cached from/);
+    expect(one.stdout).toMatch(/ceilings: peak 100\.0 GFLOP\/s fp32 .*; read bandwidth 20\.0 GB\/s .*: cpu, 1 thread, cached from/);
     expect(one.stdout).toMatch(/ {4}1 .*(memory|compute)-bound +[\d.]+% +[\d.]+%/);
     expect(one.stdout).toMatch(/Where a graph run goes \(ONNX Runtime profiler, separate session\)/);
     const two = await cli(homeB, ['run', '--model', baseline, ...withRoofline, '--threads', '2', '--json', path.join(out, 'two.json')], env);
