@@ -76,11 +76,12 @@ const MIN_PROFILED_RUNS = 3;
 
 /**
  * Per-operator times of each batch size the model was measured at, on a separate profiled
- * session with the measured one's settings, over the first queries the measurement ran (same
+ * session with the measured one's settings and graph (its precision variant too), over the first queries the measurement ran (same
  * texts, same batches). Failures are warnings: the rest of the roofline stands without them.
  */
 export async function profileModel(
   encoder: OnnxEncoder,
+  variant: string | undefined,
   latency: LatencyResult,
   queries: readonly Query[],
   config: RunConfig,
@@ -98,6 +99,7 @@ export async function profileModel(
       profiles.push(
         await profileOperators(encoder.dir, {
           load: {
+            ...(variant !== undefined && { variant }),
             executionProviders: [encoder.provider],
             graphOptimizationLevel: config.provider.graphOptimizationLevel,
             ...(config.provider.intraOpThreads !== undefined && { intraOpThreads: config.provider.intraOpThreads }),

@@ -138,7 +138,7 @@ export async function runBenchmark(config: RunConfig, ctx: RunContext): Promise<
     for (const [i, latency] of latencies.entries()) {
       const { run, cost, encoder } = prepared[i];
       // After every measurement: the profiled session never runs beside a timed one.
-      const operators = cost && config.operatorProfile ? await profileModel(encoder, latency, dataset.queries, config, cost, ctx, (message) => warn(message, run.name)) : [];
+      const operators = cost && config.operatorProfile ? await profileModel(encoder, run.variant?.name, latency, dataset.queries, config, cost, ctx, (message) => warn(message, run.name)) : [];
       models.push({ ...run, latency, roofline: cost ? modelRoofline(latency, cost, ceilings.get(encoder.provider), operators) : null });
     }
   } finally {
