@@ -21,7 +21,7 @@ describe('several processes creating one new history at once', () => {
       const history = openHistory({ file });
       expect(history.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       expect(history.db.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(history.db.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table'").pluck().get()).toBe(4);
+      expect(history.db.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table'").pluck().get()).toBe(5); // machines, runs, run_models, sample_chunks, sweeps
       history.close();
     }
     expect(failures).toEqual([]);
