@@ -3,7 +3,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelManifest } from './manifest.ts';
-import { MODEL_FOLDER_FILES, modelFilePath, readManifest, requireFile } from './model-folder.ts';
+import { externalDataFile, MODEL_FOLDER_FILES, modelFileBytes, modelFilePath, readManifest, requireFile } from './model-folder.ts';
 
 /** One folder found by `listModels`: what `xlir models` prints, or why the folder is broken. */
 export type ModelListing =
@@ -15,7 +15,7 @@ export type ModelListing =
       checkpoint: ModelManifest['checkpoint'];
       dimension: number;
       maxLength: number;
-      /** Size of model.onnx. */
+      /** Size of model.onnx (with its external data, if any). */
       bytes: number;
       variants: string[];
     }
@@ -27,7 +27,7 @@ async function describeFolder(dir: string): Promise<ModelListing> {
     const modelFile = modelFilePath(dir, manifest);
     requireFile(modelFile, 'the ONNX graph model.onnx');
     requireFile(path.join(dir, MODEL_FOLDER_FILES.tokenizer), 'tokenizer.json');
-    const { size } = await stat(modelFile);
+    const size = await modelFileBytes(modelFile);
     const { name, family, checkpoint, dimension, maxLength } = manifest;
     return { dir, ok: true, name, family, checkpoint, dimension, maxLength, bytes: size, variants: Object.keys(manifest.variants ?? {}) };
   } catch (err) {
@@ -65,16 +65,20 @@ export async function listModels(dirs: readonly string[]): Promise<ModelListing[
 // Keyed by path, size and modification time: a file rewritten in place is hashed again.
 const hashCache = new Map<string, string>();
 
-/** sha256 (hex) of a model folder's ONNX file (`model.onnx`, or a variant's), streamed and cached. */
+/**
+ * sha256 (hex) of a model folder's ONNX file (`model.onnx`, or a variant's) followed by its
+ * external-data file where it has one: the graph and all its weights. Streamed and cached.
+ */
 export async function hashModelFile(dir: string, variant?: string): Promise<string> {
   const file = modelFilePath(dir, await readManifest(dir), variant);
   requireFile(file, variant === undefined ? 'the ONNX graph model.onnx' : `the file of variant "${variant}"`);
-  const { size, mtimeMs } = await stat(file);
-  const key = `${path.resolve(file)}\0${size}\0${mtimeMs}`;
+  const files = [file, externalDataFile(file)].filter((f) => existsSync(f));
+  const stats = await Promise.all(files.map((f) => stat(f)));
+  const key = files.map((f, i) => `${path.resolve(f)}\0${stats[i].size}\0${stats[i].mtimeMs}`).join('\0');
   const cached = hashCache.get(key);
   if (cached !== undefined) return cached;
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  for (const f of files) for await (const chunk of createReadStream(f)) hash.update(chunk as Buffer);
   const digest = hash.digest('hex');
   hashCache.set(key, digest);
   return digest;

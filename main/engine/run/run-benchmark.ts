@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { stat } from 'node:fs/promises';
 import { loadDataset } from '../datasets/registry.ts';
 import type { RetrievalDataset } from '../datasets/retrieval-dataset.ts';
 import { saveEmbeddings } from '../embeddings/save-embeddings.ts';
@@ -19,7 +18,7 @@ import { evaluateQuality, type QualityDetail } from '../metrics/evaluate-quality
 import { hashModelFile } from '../models/discover.ts';
 import { encodeTexts } from '../models/encode-texts.ts';
 import { loadModel } from '../models/load-model.ts';
-import { modelFilePath } from '../models/model-folder.ts';
+import { modelFileBytes, modelFilePath } from '../models/model-folder.ts';
 import type { OnnxEncoder } from '../models/onnx-encoder.ts';
 import type { ModelFlops } from '../roofline/flop-count.ts';
 import { CandidateIndex } from '../retrieval/exact-search.ts';
@@ -184,7 +183,7 @@ async function prepareModel(
   const name = encoder.manifest.name;
   try {
     const modelFile = modelFilePath(dir, encoder.manifest);
-    const [sha256, { size }] = await Promise.all([hashModelFile(dir), stat(modelFile)]);
+    const [sha256, size] = await Promise.all([hashModelFile(dir), modelFileBytes(modelFile)]);
     const encode = async (texts: string[], kind: 'query' | 'passage', phase: 'encode-candidates' | 'encode-queries') => {
       emit({ type: 'phase', phase, model: name });
       const start = clock.nowMs();
