@@ -130,7 +130,7 @@ describe('replica tokenizers', () => {
     expect(JSON.parse(real.text).model.vocab.real).toBeDefined();
     const hubUrl = server.baseUrl.replace(/\/$/, '');
     const offline = await replicaTokenizer(findReplica('multilingual-e5-small')!, { hubUrl, hubCacheDir: empty });
-    expect(offline.standInReason).toBe(`${hubUrl}/intfloat/multilingual-e5-small/resolve/main/tokenizer.json could not be downloaded (HTTP 503 Service Unavailable)`);
+    expect(offline.standInReason).toBe(`${hubUrl}/intfloat/multilingual-e5-small/resolve/main/tokenizer.json could not be downloaded: HTTP 503 Service Unavailable`);
     expect(offline.source).toMatch(/STAND-IN/);
   });
 
@@ -163,7 +163,7 @@ describe('replica tokenizers', () => {
     const spec = tinyReplica('xlm-roberta-base', { vocabSize: 9000 });
     const { dir, manifest } = await generateReplica(spec, tempModelsDir('standin'), { tokenizer: { offline: true, hubCacheDir: tempModelsDir('none') } });
     const standIn = manifest.tokenizerStandIn!;
-    expect(standIn.reason).toMatch(/FacebookAI\/xlm-roberta-base.*not downloaded \(offline\).*token counts per text, and so latency per query, differ/);
+    expect(standIn.reason).toMatch(/^stand-in for FacebookAI\/xlm-roberta-base's tokenizer \(not downloaded, offline; the real one is https:.*\): token counts per text, and so latency per query, differ/);
     expect(Object.keys(standIn.tokensPerQuestion)).toEqual(['ar', 'de', 'el', 'en', 'es', 'hi', 'ru', 'th', 'tr', 'vi', 'zh']);
     for (const counts of Object.values(standIn.tokensPerQuestion)) expect(counts).toEqual({ standIn: expect.any(Number), real: null });
     const vocab = JSON.parse(readFileSync(path.join(dir, 'tokenizer.json'), 'utf8')).model.vocab;

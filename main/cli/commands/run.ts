@@ -7,6 +7,7 @@ import { startBenchmark } from '../../engine/run/benchmark-job.ts';
 import { RunConfigSchema, type RunConfigInput } from '../../engine/run/run-config.ts';
 import type { RunResult } from '../../engine/run/run-result.ts';
 import { startHistoryRecording } from '../../store/history-access.ts';
+import { replicaOnFirstUse } from '../replica-on-first-use.ts';
 import { printRunSummary } from '../run-summary.ts';
 import { createProgressBar } from '../terminal.ts';
 import { CliUsageError, parseFlags, parseList, parseNumber } from '../usage.ts';
@@ -52,11 +53,13 @@ async function bundledPair(): Promise<string[]> {
 async function resolveModels(values: string[] | undefined): Promise<string[]> {
   if (!values || values.length === 0) return bundledPair();
   const searchDirs = modelSearchDirs();
-  return values.map((value) => {
-    const dir = resolveModelArgument(value, searchDirs);
+  const dirs: string[] = [];
+  for (const value of values) {
+    const dir = resolveModelArgument(value, searchDirs) ?? (await replicaOnFirstUse(value));
     if (!dir) throw new XlirError('MODEL_NOT_FOUND', `--model ${value}: no such model folder, and no model of that name in ${searchDirs.join(', ')} (see "xlir models").`);
-    return dir;
-  });
+    dirs.push(dir);
+  }
+  return dirs;
 }
 
 /** Flags → run configuration; the engine's schema then validates ranges and combinations. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelManifest } from './manifest.ts';
 import { externalDataFile, MODEL_FOLDER_FILES, modelFileBytes, modelFilePath, readManifest, requireFile } from './model-folder.ts';
@@ -82,4 +82,9 @@ export async function hashModelFile(dir: string, variant?: string): Promise<stri
   const digest = hash.digest('hex');
   hashCache.set(key, digest);
   return digest;
+}
+
+/** sha256 (hex) of a model folder's tokenizer.json: with the graph's, it fixes the work a query costs. */
+export async function hashTokenizerFile(dir: string): Promise<string> {
+  return createHash('sha256').update(await readFile(path.join(dir, MODEL_FOLDER_FILES.tokenizer))).digest('hex');
 }

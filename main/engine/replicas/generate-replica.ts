@@ -118,7 +118,7 @@ export async function generateReplica(spec: ReplicaSpec, modelsDir: string, opti
       manifest = {
         ...base,
         tokenizerStandIn: {
-          reason: `the real tokenizer of ${spec.hubId} ${tokenizer.standInReason}: token counts per text, and so latency per query, differ from ${spec.hubId}'s`,
+          reason: `stand-in for ${spec.hubId}'s tokenizer (${tokenizer.standInReason}): token counts per text, and so latency per query, differ from the real model's`,
           tokensPerQuestion: Object.fromEntries(Object.entries(counts).map(([lang, standIn]) => [lang, { standIn, real: null }])),
         },
       };

@@ -123,10 +123,10 @@ export async function replicaTokenizer(spec: ReplicaSpec, options: ReplicaTokeni
   const cached = findInHubCache(spec.hubId, options.hubCacheDir ?? defaultHubCache());
   if (cached) return { text: await readTokenizerJson(cached), source: `tokenizer.json of ${spec.hubId} from the Hugging Face cache (${cached})` };
   const url = hubTokenizerUrl(spec.hubId, options.hubUrl);
-  if (options.offline) return standIn(spec, `not downloaded (offline); the real one is ${url}`);
+  if (options.offline) return standIn(spec, `not downloaded, offline; the real one is ${url}`);
   try {
     return { text: await download(url, options.timeoutMs ?? 15_000), source: `tokenizer.json from ${url}` };
   } catch (err) {
-    return standIn(spec, `${url} could not be downloaded (${fetchFailureReason(err)})`);
+    return standIn(spec, `${url} could not be downloaded: ${fetchFailureReason(err)}`);
   }
 }

@@ -15,7 +15,7 @@ import { stageShares } from '../latency/stage-breakdown.ts';
 import { tokenCost } from '../latency/token-cost.ts';
 import { captureMachineProfile } from '../machine/machine-profile.ts';
 import { evaluateQuality, type QualityDetail } from '../metrics/evaluate-quality.ts';
-import { hashModelFile } from '../models/discover.ts';
+import { hashModelFile, hashTokenizerFile } from '../models/discover.ts';
 import { encodeTexts } from '../models/encode-texts.ts';
 import { loadModel } from '../models/load-model.ts';
 import { modelFileBytes, modelFilePath } from '../models/model-folder.ts';
@@ -181,9 +181,11 @@ async function prepareModel(
   });
   const loadMs = clock.nowMs() - t0;
   const name = encoder.manifest.name;
+  const standIn = encoder.manifest.tokenizerStandIn;
+  if (standIn) warn(standIn.reason, name);
   try {
     const modelFile = modelFilePath(dir, encoder.manifest);
-    const [sha256, size] = await Promise.all([hashModelFile(dir), modelFileBytes(modelFile)]);
+    const [sha256, size, tokenizerSha256] = await Promise.all([hashModelFile(dir), modelFileBytes(modelFile), hashTokenizerFile(dir)]);
     const encode = async (texts: string[], kind: 'query' | 'passage', phase: 'encode-candidates' | 'encode-queries') => {
       emit({ type: 'phase', phase, model: name });
       const start = clock.nowMs();
@@ -246,7 +248,7 @@ async function prepareModel(
         name,
         dir,
         manifest: encoder.manifest,
-        model: { file: modelFile, bytes: size, sha256 },
+        model: { file: modelFile, bytes: size, sha256, tokenizerSha256 },
         provider: {
           requested: config.provider.executionProviders,
           actual: encoder.provider,
