@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { hashModelFile } from '../engine/models/discover.ts';
+import { MODEL_FOLDER_FILES } from '../engine/models/model-folder.ts';
 import { userModelsDir } from '../engine/models/model-locations.ts';
 import { ensureReplica } from '../engine/replicas/generate-replica.ts';
 import { findReplica, parameterCount } from '../engine/replicas/replica-catalog.ts';
@@ -15,16 +17,12 @@ export async function replicaOnFirstUse(value: string, log: (line: string) => vo
   if (!spec) return undefined;
   const modelsDir = userModelsDir();
   const bar = createProgressBar();
-  let announced = false;
+  if (!existsSync(path.join(modelsDir, spec.name, MODEL_FOLDER_FILES.manifest))) {
+    log(`Generating ${spec.name} (latency replica of ${spec.hubId}, ${((parameterCount(spec.architecture) * 4) / 1e9).toFixed(2)} GB) in ${modelsDir}: first use only`);
+  }
   const { dir, generated } = await ensureReplica(spec, modelsDir, {
-    onProgress: ({ phase, done, total }) => {
-      if (!announced) {
-        log(`Generating ${spec.name} (latency replica of ${spec.hubId}, ${((parameterCount(spec.architecture) * 4) / 1e9).toFixed(2)} GB) in ${modelsDir}: first use only`);
-        announced = true;
-      }
-      if (phase === 'weights') bar.update(`weights ${(done / 1e9).toFixed(2)}/${(total / 1e9).toFixed(2)} GB`, done, total);
-      else bar.update('stand-in tokens per XQuAD-R question', done, total);
-    },
+    onProgress: ({ phase, done, total }) =>
+      phase === 'weights' ? bar.update(`weights ${(done / 1e9).toFixed(2)}/${(total / 1e9).toFixed(2)} GB`, done, total) : bar.update('stand-in tokens per XQuAD-R question', done, total),
   });
   bar.done();
   if (generated) {
