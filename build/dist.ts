@@ -63,4 +63,5 @@ async function main(): Promise<number> {
   }
 }
 
-if (import.meta.main) process.exitCode = await main();
+// process.exit, not exitCode: electron-builder's exit hooks (async-exit-hook) end the process with 0 otherwise.
+if (import.meta.main) process.exit(await main());
