@@ -27,7 +27,9 @@ Commands
 
 xlir run
   --model NAME|DIR        Model to run; repeat for several (default: the bundled
-                          baseline/hybrid pair). NAME is looked up by xlir models.
+                          baseline/hybrid pair). NAME is looked up by xlir models;
+                          a replica name (xlm-roberta-base-replica, ...) is
+                          generated on first use, in Node, no download.
                           DIR: an Optimum, transformers.js or sentence-transformers
                           ONNX folder, or XLIR Bench's own (see xlir inspect DIR)
   --variant NAME          Also run each model as precision variant NAME (repeat,
@@ -42,7 +44,7 @@ xlir run
                           (default: the model's manifest, else none)
   --dataset NAME          xquad-r (default), mlqa-r or custom
   --data-dir DIR          Folder holding xquad-r/ (else $XLIR_DATA_DIR, else the
-                          pinned upstream files are downloaded and sha256-checked)
+                          XQuAD-R bundled with the tool, the pinned upstream bytes)
   --dataset-path DIR      Folder of an mlqa-r copy or of a custom dataset
   --langs L1,L2,...       Languages to use (default: all of the dataset)
   --max-queries N         Deterministic subset of N questions per language
@@ -119,11 +121,13 @@ xlir machines  label ID "LABEL"    Rename a machine
 xlir serve     [--port N] [--data-dir DIR]
                Serves the UI on 127.0.0.1 only (--port, default a free port) and
                prints its address with a one-time access token. Runs started there
-               use DIR (else $XLIR_DATA_DIR) for data when they name none.
+               use DIR (else $XLIR_DATA_DIR, else the bundled XQuAD-R) for data
+               when they name none.
                Ctrl-C stops it; a run in progress is cancelled and kept.
 
-Environment: XLIR_DATA_DIR (data folder), XLIR_MODELS_DIR (extra model folder,
-default ~/.cache/xlir-bench/models), XLIR_CACHE_DIR (download cache), XLIR_HOME
+Environment: XLIR_DATA_DIR (data folder), XLIR_MODELS_DIR (extra model folder, where
+replicas are generated; default ~/.cache/xlir-bench/models), XLIR_CACHE_DIR
+(download cache), XLIR_HOME
 (history folder, default ~/.local/share/xlir-bench, ~/Library/Application
 Support/xlir-bench or %APPDATA%\\xlir-bench).
 Exit codes: 0 ok, 1 error, 2 bad usage; a run or sweep stopped by a signal is

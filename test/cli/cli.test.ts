@@ -73,10 +73,16 @@ describe('xlir CLI', () => {
   });
 
   it('lists models, datasets and what can run here', async () => {
-    const models = await cli(['models', '--model-dir', path.dirname(model), '--json']);
-    expect(JSON.parse(models.stdout).models.some((m: { name: string }) => m.name === 'tiny-cli')).toBe(true);
+    // An empty user models folder: no replica generated there yet.
+    const models = await cli(['models', '--model-dir', path.dirname(model), '--json'], { XLIR_MODELS_DIR: mkdtempSync(path.join(os.tmpdir(), 'xlir-cli-models-')) });
+    const listed = JSON.parse(models.stdout);
+    expect(listed.models.some((m: { name: string }) => m.name === 'tiny-cli')).toBe(true);
+    // Replicas not generated yet are offered, with their size (XLM-R base: 277,453,056 float32 weights).
+    expect(listed.generatedOnFirstUse.find((r: { name: string }) => r.name === 'xlm-roberta-base-replica')).toEqual({ name: 'xlm-roberta-base-replica', hubId: 'FacebookAI/xlm-roberta-base', bytes: 277_453_056 * 4 });
     const datasets = await cli(['datasets', '--data-dir', dataDir, '--json']);
     expect(JSON.parse(datasets.stdout).find((d: { name: string }) => d.name === 'xquad-r')).toMatchObject({ found: true });
+    const bundled = await cli(['datasets'], { XLIR_DATA_DIR: '' });
+    expect(bundled.stdout).toMatch(/xquad-r .*\n(.*\n)*  status: +bundled \(.*xquad-r, brotli-compressed/);
     const doctor = await cli(['doctor', '--json']);
     const report = JSON.parse(doctor.stdout);
     expect(report.providers.providers.find((p: { provider: string }) => p.provider === 'cpu').ready).toBe(true);

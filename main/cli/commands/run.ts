@@ -10,6 +10,7 @@ import { planRunModels } from '../../engine/run/run-models.ts';
 import type { RunResult } from '../../engine/run/run-result.ts';
 import { startHistoryRecording } from '../../store/history-access.ts';
 import { optionUsageError, RUN_OPTION_FLAGS } from '../option-flags.ts';
+import { replicaOnFirstUse } from '../replica-on-first-use.ts';
 import { printRunSummary } from '../run-summary.ts';
 import { onStopSignal, signalExitCode } from '../stop-signals.ts';
 import { createProgressBar } from '../terminal.ts';
@@ -59,11 +60,13 @@ async function bundledPair(): Promise<string[]> {
 async function resolveModels(values: string[] | undefined): Promise<string[]> {
   if (!values || values.length === 0) return bundledPair();
   const searchDirs = modelSearchDirs();
-  return values.map((value) => {
-    const dir = resolveModelArgument(value, searchDirs);
+  const dirs: string[] = [];
+  for (const value of values) {
+    const dir = resolveModelArgument(value, searchDirs) ?? (await replicaOnFirstUse(value));
     if (!dir) throw new XlirError('MODEL_NOT_FOUND', `--model ${value}: no such model folder, and no model of that name in ${searchDirs.join(', ')} (see "xlir models").`);
-    return dir;
-  });
+    dirs.push(dir);
+  }
+  return dirs;
 }
 
 /** `--pair BASELINE:HYBRID`, split at the first colon that does not start a Windows path (`C:\\`). */

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { stat } from 'node:fs/promises';
 import { loadDataset } from '../datasets/registry.ts';
 import type { RetrievalDataset } from '../datasets/retrieval-dataset.ts';
 import { saveEmbeddings } from '../embeddings/save-embeddings.ts';
@@ -18,8 +17,9 @@ import { captureMachineProfile } from '../machine/machine-profile.ts';
 import { evaluateQuality, type QualityDetail } from '../metrics/evaluate-quality.ts';
 import type { EncoderText } from '../models/encoder.ts';
 import { encodeTexts } from '../models/encode-texts.ts';
-import { sha256File } from '../models/file-hash.ts';
+import { sha256Model, sha256Tokenizer } from '../models/file-hash.ts';
 import { loadModel } from '../models/load-model.ts';
+import { modelFileBytes } from '../models/model-folder.ts';
 import type { OnnxEncoder } from '../models/onnx-encoder.ts';
 import type { ModelFlops } from '../roofline/flop-count.ts';
 import { CandidateIndex } from '../retrieval/exact-search.ts';
@@ -194,9 +194,11 @@ async function prepareModel(
   });
   const loadMs = clock.nowMs() - t0;
   const name = entry.runName;
+  const standIn = encoder.manifest.tokenizerStandIn;
+  if (standIn) warn(standIn.reason, name);
   try {
     const modelFile = encoder.graph.file;
-    const [sha256, { size }] = await Promise.all([sha256File(modelFile), stat(modelFile)]);
+    const [sha256, size, tokenizerSha256] = await Promise.all([sha256Model(modelFile), modelFileBytes(modelFile), sha256Tokenizer(dir)]);
     const encode = async (texts: EncoderText[], kind: 'query' | 'passage', phase: 'encode-candidates' | 'encode-queries') => {
       emit({ type: 'phase', phase, model: name });
       const start = clock.nowMs();
@@ -260,7 +262,7 @@ async function prepareModel(
         name,
         dir,
         manifest: encoder.manifest,
-        model: { file: modelFile, bytes: size, sha256 },
+        model: { file: modelFile, bytes: size, sha256, tokenizerSha256 },
         ...(variant !== undefined && { variant: { name: variant, ...(encoder.graph.derived && { derived: { source: encoder.graph.derived.source, recipe: encoder.graph.derived.recipe } }) } }),
         ...(config.variants.length > 0 && { precision: await graphPrecision(modelFile) }),
         candidateContext,

@@ -64,7 +64,11 @@ export const ModelRunSchema = z.object({
   name: z.string(),
   dir: z.string(),
   manifest: ModelManifestSchema,
-  model: z.object({ file: z.string(), bytes: z.number().int(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+  /**
+   * The graph: sha256 of the ONNX file and its external data (same sha256, same computation), and
+   * of tokenizer.json (same tokens per text); tokenizerSha256 is absent in results written before it was recorded.
+   */
+  model: z.object({ file: z.string(), bytes: z.number().int(), sha256: z.string().regex(/^[0-9a-f]{64}$/), tokenizerSha256: z.string().regex(/^[0-9a-f]{64}$/).optional() }),
   /** A precision variant of the folder's model (absent: its graph itself); `derived` when XLIR Bench made the file. */
   variant: z
     .object({
