@@ -170,7 +170,7 @@ def common_chinese_characters(count: int) -> list[str]:
     frequency: Counter = Counter()
     with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as handle:
         for line in handle:
-            word, count = line.split()[:2]
+            word, weight = line.split()[:2]
             for char in word:
-                frequency[char] += int(count)
+                frequency[char] += int(weight)
     return [char for char, _ in frequency.most_common(count)]

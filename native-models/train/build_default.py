@@ -40,7 +40,6 @@ from data.build_data import build as build_data
 from wordpiece.build_tokenizer import build_tokenizer
 from wordpiece.unknown_rate import unknown_rates
 from xlir_encoder.architecture import Encoder, EncoderConfig, mean_pool, parameter_count
-from xlir_encoder.hf_layout import save_hf_layout
 from xlir_encoder.model_folder import MODEL_FILE, TOKENIZER_FILE, write_model_folder
 from xlir_encoder.tokenizer_json import PAD_ID
 
@@ -49,7 +48,7 @@ from .leakage import leaked_texts
 from .model_card import write_model_card
 from .samplers import SamplerConfig
 from .tokenized import PASSAGE_PREFIX, QUERY_PREFIX, TokenTable
-from .train import TrainConfig, load_checkpoint, pick_device, save_checkpoint, set_threads, split_pairs, train_run, validation_loss
+from .train import TrainConfig, load_checkpoint, pick_device, save_checkpoint, set_threads, split_pairs, train_run
 
 FAMILY = "xlir-mini"
 MAX_LENGTH = 128
@@ -164,22 +163,36 @@ def step_init(build: Build) -> None:
 
 
 def step_checkpoints(build: Build) -> None:
+    """Both regimes train at once, each in its own process (train.train, --threads each): the runs
+    are independent given the initialisation and seed, and two single-threaded processes use two
+    cores better than one process whose small matrices split over two OpenMP threads (which stall
+    each other on a loaded machine)."""
     args = build.args
-    train, validation = split_pairs(multilingual_qa_pairs(build.built_data))
-    tokens = TokenTable(build.tokenizer_path, train + validation, MAX_LENGTH)
+    threads = torch.get_num_threads()
+    runs = []
     for checkpoint, regime in CHECKPOINTS:
-        name = f"{FAMILY}-{checkpoint}"
-        model = load_checkpoint(build.init_path)
-        sampler = SamplerConfig(regime=regime, batch_size=args.batch_size, seed=args.seed, alpha=args.alpha)
-        config = TrainConfig(steps=args.steps, learning_rate=args.lr, seed=args.seed)
-        history = train_run(model, train, tokens, sampler, config, build.device, build.log)
-        history["validation"] = validation_loss(model, validation, tokens, config, build.device, args.batch_size)
-        model = model.cpu().eval()
-        save_checkpoint(model, build.work / name / "checkpoint.pt")
-        save_hf_layout(model, build.work / name / "hf", build.tokenizer_path)
-        (build.work / name / "history.json").write_text(json.dumps(history) + "\n", encoding="utf-8")
-        folder = export_folder(build, model, name, checkpoint, regime)
-        build.log(f"{name}: final loss {history['final_loss']:.3f}, validation {history['validation']}, {history['seconds']:.0f} s → {folder}")
+        run_dir = build.work / f"{FAMILY}-{checkpoint}"
+        command = [
+            "bash", str(REPO_ROOT / "native-models" / "python.sh"), "train.train", "--init", str(build.init_path),
+            "--tokenizer", str(build.tokenizer_path), "--built-data", str(build.built_data), "--out", str(run_dir),
+            "--regime", regime, "--alpha", str(args.alpha), "--steps", str(args.steps), "--batch-size", str(args.batch_size),
+            "--lr", str(args.lr), "--seed", str(args.seed), "--device", args.device, "--threads", str(threads),
+            "--max-length", str(MAX_LENGTH),
+        ]  # fmt: skip
+        run_dir.mkdir(parents=True, exist_ok=True)
+        log = open(run_dir / "train.log", "w", encoding="utf-8")
+        runs.append((checkpoint, regime, run_dir, subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT), log))
+    failed = []
+    for checkpoint, _, run_dir, process, log in runs:
+        if process.wait() != 0:
+            failed.append(f"{checkpoint} (exit {process.returncode}; see {run_dir / 'train.log'})")
+        log.close()
+    if failed:
+        raise SystemExit("training failed: " + ", ".join(failed))
+    for checkpoint, regime, run_dir, _, _ in runs:
+        history = json.loads((run_dir / "history.json").read_text(encoding="utf-8"))
+        folder = export_folder(build, load_checkpoint(run_dir / "checkpoint.pt").eval(), f"{FAMILY}-{checkpoint}", checkpoint, regime)
+        build.log(f"{FAMILY}-{checkpoint}: final loss {history['final_loss']:.3f}, validation {history['validation']}, {history['seconds']:.0f} s → {folder}")
 
 
 def export_folder(build: Build, model: Encoder, name: str, checkpoint: str, regime: str) -> Path:
@@ -306,7 +319,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--alpha", type=float, default=0.5, help="hybrid: probability of an X-X-mono batch")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--device", default="cpu", help="cpu (default: the committed pair), cuda or auto")
-    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--threads", type=int, default=1, help="CPU threads of each training process (default 1: the two regimes train in parallel, one process each)")
     return parser.parse_args()
 
 
