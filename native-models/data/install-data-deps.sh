@@ -11,14 +11,7 @@ root="${XLIR_DEBIAN_DATA:-$here/../../.cache/native-models/debian}"
 data_packages=($(PYTHONPATH="$here/.." python3 -c 'from data.packages import DATA_PACKAGES; print(" ".join(p.name for p in DATA_PACKAGES))'))
 tool_packages=($(PYTHONPATH="$here/.." python3 -c 'from data.packages import TOOL_PACKAGES; print(" ".join(p.name for p in TOOL_PACKAGES))'))
 
-missing_tools=()
-for package in "${tool_packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then missing_tools+=("$package"); fi
-done
-if [ ${#missing_tools[@]} -gt 0 ]; then
-  echo "native-models data: installing ${missing_tools[*]}"
-  bash "$here/../../build/apt-install.sh" "${missing_tools[@]}"
-fi
+bash "$here/../../build/apt-install.sh" --missing "${tool_packages[@]}"
 
 missing_data=()
 for package in "${data_packages[@]}"; do
