@@ -14,7 +14,7 @@
 
 Writes native-models/default/xlir-mini-{baseline,hybrid}/ and keeps intermediate files (data, the
 shared initialisation, checkpoints, histories, the run result) in .cache/native-models/default-build/.
-Deterministic given the seed and thread count. A step is a function of the Build: a new one (e.g.
+Deterministic given the seed (each training process runs one thread by default). A step is a function of the Build: a new one (e.g.
 precision variants after `checkpoints`) is one more entry in STEPS.
 """
 
@@ -221,7 +221,7 @@ def step_evaluate(build: Build) -> None:
     results = build.work / "results.json"
     command = [
         "node", "main/cli/xlir.mjs", "run", *[x for f in folders for x in ("--model", f)], "--data-dir", str(build.data_dir),
-        "--no-history", "--no-roofline", "--json", str(results),
+        "--threads", "1", "--no-history", "--no-roofline", "--json", str(results),
     ]  # fmt: skip
     build.log("evaluate: " + " ".join(command))
     subprocess.run(["bash", "-c", f'. "{REPO_ROOT}/build/use-node.sh" && exec "$@"', "xlir", *command], cwd=REPO_ROOT, check=True)
@@ -259,7 +259,7 @@ def step_cards(build: Build) -> None:
                 "loss_every_10_steps": history["losses"][::10],
             },
             "unknown_token_rate": stats["xquad_r"],
-            "data": {k: manifest[k] for k in ("sources", "shared_data", "lexicon_entries", "parallel_rows", "qa_items", "qa_word_coverage", "files")},
+            "data": {k: manifest[k] for k in ("sources", "shared_data", "lexicon_entries", "parallel_rows", "qa_items", "qa_items_per_language", "qa_word_coverage", "files")},
             "build_timings": build.timings,
             "machine": machine_description(),
             "torch": torch.__version__,
@@ -310,10 +310,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--to", dest="stop", choices=[name for name, _ in STEPS], default=STEPS[-1][0], help="last step to run")
     parser.add_argument("--vocab-size", type=int, default=14000)
     parser.add_argument("--layers", type=int, default=2)
-    parser.add_argument("--init-steps", type=int, default=1500, help="translation-ranking steps of the shared initialisation")
+    parser.add_argument("--init-steps", type=int, default=1000, help="translation-ranking steps of the shared initialisation")
     parser.add_argument("--init-batch-size", type=int, default=64)
     parser.add_argument("--init-lr", type=float, default=1e-3)
-    parser.add_argument("--steps", type=int, default=600, help="fine-tuning steps of each checkpoint")
+    parser.add_argument("--steps", type=int, default=350, help="fine-tuning steps of each checkpoint")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--lr", type=float, default=3e-4)
     parser.add_argument("--alpha", type=float, default=0.5, help="hybrid: probability of an X-X-mono batch")
