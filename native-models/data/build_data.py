@@ -26,6 +26,7 @@ import re
 import time
 import unicodedata
 from collections import Counter
+from urllib.parse import unquote
 from pathlib import Path
 
 from train.data import ARCD_FILES, BUILT_DATA_DIR, SQUAD_FILE, Pair, default_data_dir, qa_pairs, require_file
@@ -178,7 +179,7 @@ def sha256_of(path: Path) -> str:
 def package_version(package: Package) -> str:
     marker = package_root(package) / ".unpacked"
     if marker.exists():
-        return marker.read_text().strip().split("_")[1]
+        return unquote(marker.read_text().strip().split("_")[1])  # apt-get download writes the epoch's ":" as %3a
     import subprocess
 
     result = subprocess.run(["dpkg-query", "-W", "-f=${Version}", package.name], capture_output=True, text=True)
