@@ -9,6 +9,8 @@ Usage: xlir <command> [flags]
 
 Commands
   run        Benchmark models: retrieval quality (mAP) and latency per query
+  calibrate  A/A self-test: this machine's noise floor (the smallest latency
+             difference a run can resolve), used by later runs
   models     List the models found (bundled, user folder, --model-dir)
   inspect    One model folder: what it holds, what is inferred, what is missing
   variants   A model's precision variants; --make writes int8/fp16 beside its graph
@@ -58,6 +60,9 @@ xlir run
   --warmup N              Warm-up queries, not recorded (default 20)
   --min-queries N         Minimum measured queries (default 200)
   --min-duration SEC      Minimum measured duration (default 5)
+  --rounds N              With several models: interleaved rounds, one block per
+                          model each; the latency verdict's interval is formed
+                          across rounds (default 20)
   --batch-sizes LIST      offline: batch sizes (default 1,8,32)
   --target-qps N          server: Poisson arrival rate
   --encode-batch N        Batch size for encoding the candidate pool (default 32)
@@ -72,6 +77,14 @@ xlir run
   --save-embeddings DIR   Write DIR/<model>/{queries,candidates}.{npy,json}
   --json FILE             Write the full result (schema: main/contract/run-result.schema.json)
   --no-history            Do not keep this run in the history
+
+xlir calibrate
+  Measures one model (--model, default the bundled baseline) as two systems in
+  interleaved rounds, latency only, and reports the noise floor: the smallest
+  difference a run of this length resolves, and the run length that resolves
+  2%. Takes xlir run's flags (--rounds, --min-duration, --threads, --scenario,
+  --data-dir, --langs, --json ...). Saved in XLIR_HOME/calibration.json: later
+  runs of the same set-up count differences below it as practically equal.
 
 xlir sweep
   --model NAME|DIR        The model to sweep (required)

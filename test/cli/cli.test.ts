@@ -1,26 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { HELP } from '../../main/cli/usage.ts';
 import { RunResultSchema } from '../../main/engine/run/run-result.ts';
 import { dataDir, repoRoot, tinyModelCopy } from '../run/fixtures.ts';
+import { runCli } from './run-cli.ts';
 
-const run = promisify(execFile);
-const xlir = path.join(repoRoot, 'main/cli/xlir.mjs');
-
-/** Runs the real CLI in a child process; resolves with its exit code and output, never rejects. */
-async function cli(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [xlir, ...args], { env: { ...process.env, ...env }, cwd: repoRoot });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = runCli;
 
 const quick = ['--data-dir', dataDir, '--langs', 'en,de', '--max-queries', '5', '--warmup', '1', '--min-queries', '5', '--min-duration', '0', '--bootstrap', '100'];
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { XlirError } from '../../engine/errors.ts';
@@ -8,6 +9,8 @@ import { boundedSweepConfigSchema, modelSize } from '../../engine/run/bounded-co
 import { SweepConfigSchema, type SweepConfigInput } from '../../engine/sweep/sweep-config.ts';
 import { optionUsageError, SWEEP_OPTION_FLAGS } from '../option-flags.ts';
 import { onStopSignal, signalExitCode } from '../stop-signals.ts';
+import { registerActiveRun } from '../../store/active-runs.ts';
+import { xlirHomeDir } from '../../store/history-path.ts';
 import { createProgressBar, formatTable } from '../terminal.ts';
 import { CliUsageError, parseFlags, parseList, parseNumber } from '../usage.ts';
 
@@ -103,6 +106,8 @@ export async function runSweepCommand(args: string[]): Promise<number> {
     controller.abort();
   });
   let lastPhase = '';
+  // Other runs' monitors see the sweep: it disturbs their timings as they would disturb its.
+  const registration = registerActiveRun(xlirHomeDir(), { runId: randomUUID(), kind: 'sweep' });
   try {
     const result = await runSweep(config, {
       signal: controller.signal,
@@ -118,6 +123,7 @@ export async function runSweepCommand(args: string[]): Promise<number> {
     if (jsonOut) process.stdout.write(`\nFull result: ${jsonOut}\n`);
     return result.cancelled ? signalExitCode(stopSignals.received ?? 'SIGINT') : 0;
   } finally {
+    registration.release();
     bar.done();
     stopSignals.dispose();
   }
