@@ -110,10 +110,16 @@ describe('history, export, import and compare through the CLI', () => {
   it('leaves a killed xlir run in the history as incomplete, with the samples it measured', async () => {
     const home = tmp('home-killed');
     const child = spawn(process.execPath, [xlir, 'run', '--model', baseline, ...quick, '--no-quality', '--min-queries', '1000000', '--min-duration', '600'], { env: { ...process.env, XLIR_HOME: home }, stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
     let recorded = 0;
-    const measured = await waitForHistory(path.join(home, 'history.sqlite'), (runs) => (recorded = runs[0]?.models[0]?.samples ?? 0) >= 200, 60_000);
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.on('exit', resolve));
+    let measured = false;
+    // Whatever happens while waiting, the child (set to run for ten minutes) does not outlive the test.
+    try {
+      measured = await waitForHistory(path.join(home, 'history.sqlite'), (runs) => (recorded = runs[0]?.models[0]?.samples ?? 0) >= 200, 60_000);
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
     expect(measured).toBe(true);
 
     const listed = JSON.parse((await cli(home, ['history', '--json'])).stdout) as RunListing[];
