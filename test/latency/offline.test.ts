@@ -53,6 +53,12 @@ describe('runOffline', () => {
     expect(run).toMatchObject({ minQueriesMet: true, minDurationMet: true, durationMs: 102 });
   });
 
+  it('meets a minimum duration that it reaches exactly', async () => {
+    const { processor, options } = setup({ batchSizes: [4], minQueries: 1, minDurationMs: 12 });
+    const [run] = (await runOffline(processor, options)).runs;
+    expect(run).toMatchObject({ queries: 8, durationMs: 12, cancelled: false, minQueriesMet: true, minDurationMet: true });
+  });
+
   it('starts the same seeded query order at every batch size', async () => {
     const { processor, options } = setup({ batchSizes: [2, 4], minQueries: 8 });
     const [two, four] = (await runOffline(processor, options)).runs;
@@ -75,11 +81,42 @@ describe('runOffline', () => {
     const result = await runOffline(processor, options);
     expect(result.cancelled).toBe(true);
     expect(result.runs.map((r) => [r.batchSize, r.batches.length, r.cancelled])).toEqual([[1, 40, false], [4, 3, true]]);
+    expect(result.runs.map((r) => [r.queries, r.minQueriesMet])).toEqual([[40, true], [12, false]]);
   });
 
-  it('rejects a batch size that is not a positive integer', async () => {
-    const { processor, options } = setup({ batchSizes: [4, 0] });
-    await expect(runOffline(processor, options)).rejects.toThrow(RangeError);
-    expect(processor.calls).toHaveLength(0);
+  it('is cancelled, without starting the next batch size, when cancelled as one batch size completes', async () => {
+    const controller = new AbortController();
+    const { processor, options } = setup({ signal: controller.signal, minDurationMs: 100 });
+    processor.onCall = (n) => n === 34 && controller.abort(); // the batch of size 1 that reaches 102 ms
+    const result = await runOffline(processor, options);
+    expect(result.runs.map((r) => [r.batchSize, r.queries, r.cancelled, r.minDurationMet])).toEqual([[1, 34, true, true]]);
+    expect(result.runs[0].minQueriesMet).toBe(false);
+    expect(result.cancelled).toBe(true);
+
+    const atEnd = new AbortController();
+    const late = setup({ signal: atEnd.signal });
+    late.processor.onCall = (n) => n === 40 && atEnd.abort(); // the last batch of size 1: that size is complete
+    const stopped = await runOffline(late.processor, late.options);
+    expect(stopped.runs.map((r) => [r.batchSize, r.queries, r.cancelled])).toEqual([[1, 40, false]]);
+    expect(stopped.cancelled).toBe(true);
+    expect(late.processor.calls).toHaveLength(40);
+  });
+
+  it('emits no measurement event for a batch size cancelled during its warm-up', async () => {
+    const events: LatencyEvent<BatchSample>[] = [];
+    const controller = new AbortController();
+    const { processor, options } = setup({ batchSizes: [4], warmupQueries: 8, signal: controller.signal, onEvent: (e) => events.push(e) });
+    processor.onCall = (n) => n === 1 && controller.abort();
+    const result = await runOffline(processor, options);
+    expect(result.runs[0]).toMatchObject({ batches: [], queries: 0, stages: null, queriesPerSecond: null, durationMs: 0, measureStartMs: 6, cancelled: true });
+    expect(events.filter((e) => e.phase === 'measure')).toEqual([]);
+  });
+
+  it('rejects a batch size that is not a positive integer, before measuring anything', async () => {
+    for (const bad of [0, -2, 1.5]) {
+      const { processor, options } = setup({ batchSizes: [4, bad] });
+      await expect(runOffline(processor, options)).rejects.toThrow(new RangeError(`batch sizes must be positive integers, got ${bad}`));
+      expect(processor.calls).toHaveLength(0);
+    }
   });
 });
