@@ -8,16 +8,15 @@
  */
 export default {
   testRunner: 'vitest',
-  // `related` narrows every run to the test files that import the mutated module; `testFiles`
-  // keeps out the slow end-to-end tests (CLI, run orchestration) that would import it too.
-  vitest: { configFile: 'vitest.config.ts', related: true },
+  // Which test files run: vitest.mutation.config.ts; `related` narrows every run to those that
+  // import the mutated module.
+  vitest: { configFile: 'vitest.mutation.config.ts', related: true },
   mutate: [
     'main/engine/metrics/{evaluate-quality,paired-bootstrap,bootstrap,relevant-ranks}.ts',
     'main/engine/latency/{percentiles,summary,compare,interleaved,single-stream,server,offline}.ts',
     'main/engine/retrieval/exact-search.ts',
     'main/engine/roofline/flop-count.ts',
   ],
-  testFiles: ['test/metrics/*.test.ts', 'test/latency/*.test.ts', 'test/retrieval/exact-search.test.ts', 'test/roofline/flop-count.test.ts'],
   // Two cores, shared: one test runner per core.
   concurrency: 2,
   coverageAnalysis: 'perTest',
