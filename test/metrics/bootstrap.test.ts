@@ -209,12 +209,25 @@ describe('comparePairedQuality on two groups (hand-computed)', () => {
     expect(c.languageBias).toBeNull();
   });
 
+  it('averages a cell over all of its queries when a group asks several in one language', () => {
+    // Group A asks two English questions (AP 0.2 and 0.4), group B one (0.9): the en→en mean is 0.5.
+    // Resampled means: AA 0.3, AB 0.5, BB 0.9; against a candidate at 0 the differences are their negatives.
+    const rowsOf = (aps: number[]) =>
+      explicitDetail(['en'], aps.map((ap, i) => ({ id: `q${i}`, group: i < 2 ? 'A' : 'B', lang: 0, ap: [ap], multi: ap, gap: Number.NaN })));
+    const c = comparePairedQuality(rowsOf([0.2, 0.4, 0.9]), rowsOf([0, 0, 0]), { resamples: 200, seed: 3 });
+    for (const s of c.settings) {
+      expect(s.baseline).toBeCloseTo(0.5, 12);
+      expect(s.ciLow).toBeCloseTo(-0.9, 12);
+      expect(s.ciHigh).toBeCloseTo(-0.3, 12);
+    }
+  });
+
   it('refuses details that differ in languages, query ids, groups or relevant candidates, saying what differs', () => {
     const rows = (over: Partial<{ id: string; group: string; ap: number[]; gap: number }> = {}) =>
       explicitDetail(en, [{ id: 'q0', group: 'A', lang: 0, ap: [0.5, 0.5], multi: 0.5, gap: 1, ...over }]);
     const fails = (other: QualityDetail, message: RegExp) => {
       expect(() => comparePairedQuality(rows(), other)).toThrow(message);
-      expect(() => comparePairedQuality(rows(), other)).toThrow(XlirError);
+      expect(() => comparePairedQuality(rows(), other)).toThrow(expect.objectContaining({ code: 'BOOTSTRAP_MISMATCH' }));
     };
     fails({ ...rows(), languages: ['en', 'fr'] }, /not evaluated on the same queries \(languages en,de vs en,fr\)/);
     fails(rows({ id: 'q9' }), /query 0 is "q0" vs "q9"/);
@@ -222,7 +235,9 @@ describe('comparePairedQuality on two groups (hand-computed)', () => {
     fails(rows({ ap: [0.5, Number.NaN] }), /their relevant candidates differ/);
     fails(rows({ gap: Number.NaN }), /their relevant candidates differ/);
     fails(explicitDetail(en, []), /1 vs 0 queries/);
-    expect(() => comparePairedQuality(explicitDetail(en, []), explicitDetail(en, []))).toThrow(/there are no evaluated queries to compare/);
+    const none = () => comparePairedQuality(explicitDetail(en, []), explicitDetail(en, []));
+    expect(none).toThrow(/there are no evaluated queries to compare/);
+    expect(none).toThrow(expect.objectContaining({ code: 'BOOTSTRAP_MISMATCH' }));
   });
 });
 
