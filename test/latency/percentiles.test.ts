@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nearestRank, percentileOfSorted, sortedCopy } from '../../main/engine/latency/percentiles.ts';
-import { queriesPerSecond, summarize, summarizeSorted } from '../../main/engine/latency/summary.ts';
+import { LatencySummarySchema, queriesPerSecond, summarize, summarizeSorted } from '../../main/engine/latency/summary.ts';
 import { createQueryOrder } from '../../main/engine/latency/query-order.ts';
 
 /** 1 … n in a seeded shuffled order, so sorting is exercised. */
@@ -95,6 +95,12 @@ describe('summarize (hand-computed)', () => {
   it('refuses an empty sample, sorted or not', () => {
     expect(() => summarize([])).toThrow(new RangeError('cannot summarise an empty latency sample'));
     expect(() => summarizeSorted([])).toThrow(new RangeError('cannot summarise an empty latency sample'));
+  });
+
+  it('is described by its schema', () => {
+    const s = summarize([3, 1, 2]);
+    expect(LatencySummarySchema.parse(JSON.parse(JSON.stringify(s)))).toEqual(s);
+    expect(LatencySummarySchema.safeParse({ ...s, p99Ms: undefined }).success).toBe(false);
   });
 
   it('takes values already sorted as they are', () => {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { LatencySample } from '../../main/engine/latency/latency-sample.ts';
+import type { LatencyEvent } from '../../main/engine/latency/scenario.ts';
 import { runServer, type ServerOptions } from '../../main/engine/latency/server.ts';
 import { FakeProcessor, type FakeStageTimes } from './fake-processor.ts';
 import { ManualClock } from './manual-clock.ts';
@@ -125,6 +127,43 @@ describe('runServer', () => {
     // The schedule ends at the 5th arrival: the one being waited for never counts.
     expect(result.scheduledQps).toBeCloseTo((5 * 1000) / times[4], 9);
     expect(result).toMatchObject({ cancelled: true, minQueriesMet: false, minDurationMet: false });
+  });
+
+  it('emits its samples as events, tagged server, after warm-up events', async () => {
+    const events: LatencyEvent<LatencySample>[] = [];
+    const { processor, options } = setup(1, { warmupQueries: 2, minQueries: 25, cadence: { everyMs: 1e9, everySamples: 10 }, onEvent: (e) => events.push(e) });
+    const result = await runServer(processor, options);
+    expect(events.map((e) => [e.scenario, e.phase, e.samples.length])).toEqual([
+      ['server', 'warmup', 0],
+      ['server', 'measure', 10],
+      ['server', 'measure', 10],
+      ['server', 'measure', 5],
+    ]);
+    expect(events.flatMap((e) => e.samples)).toEqual(result.samples);
+  });
+
+  it('meets a minimum count that it reaches exactly, and a zero duration', async () => {
+    const { processor, options } = setup(1, { minQueries: 7 });
+    const result = await runServer(processor, options);
+    expect(result).toMatchObject({ scenario: 'server', targetQps: 100, cancelled: false, minQueriesMet: true, minDurationMet: true });
+    expect(result.samples).toHaveLength(7);
+  });
+
+  it('issues nothing for a run length of zero', async () => {
+    const { processor, options } = setup(1, { minQueries: 0 });
+    const result = await runServer(processor, options);
+    expect(processor.calls).toEqual([]);
+    expect(result).toMatchObject({ samples: [], cancelled: false, minQueriesMet: true, minDurationMet: true, offeredLoad: null, keptUp: false });
+  });
+
+  it('has not kept up when it measured nothing, bound or not', async () => {
+    const controller = new AbortController();
+    const events: LatencyEvent<LatencySample>[] = [];
+    const { processor, options } = setup(2, { signal: controller.signal, warmupQueries: 3, onEvent: (e) => events.push(e) });
+    processor.onCall = (n) => n === 2 && controller.abort();
+    const result = await runServer(processor, options);
+    expect(result).toMatchObject({ samples: [], offeredLoad: null, keptUp: false, cancelled: true, minDurationMet: true });
+    expect(events.filter((e) => e.phase === 'measure')).toEqual([]);
   });
 
   it('reports nothing measured, and no load, when cancelled before the first arrival', async () => {

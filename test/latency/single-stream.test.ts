@@ -34,6 +34,13 @@ describe('runSingleStream', () => {
     expect(result).toMatchObject({ scenario: 'single-stream', cancelled: false, minQueriesMet: true, minDurationMet: true });
   });
 
+  it('issues nothing for a run length of zero', async () => {
+    const { processor, options } = setup(8, { minQueries: 0 });
+    const result = await runSingleStream(processor, options);
+    expect(processor.calls).toEqual([]);
+    expect(result).toMatchObject({ samples: [], cancelled: false, minQueriesMet: true, minDurationMet: true, throughputQps: null });
+  });
+
   it('runs the warm-up first and never records it', async () => {
     const { processor, options } = setup(8, { warmupQueries: 5, minQueries: 3 });
     const result = await runSingleStream(processor, options);
@@ -151,7 +158,7 @@ describe('runSingleStream', () => {
       onEvent: (e) => events.push(e),
     });
     const warmupEvents = events.filter((e) => e.phase === 'warmup');
-    expect(warmupEvents.at(-1)).toMatchObject({ samples: [], live: null, progress: { done: 3, target: 3, etaMs: 0 } });
+    expect(warmupEvents.at(-1)).toMatchObject({ scenario: 'single-stream', samples: [], live: null, progress: { done: 3, target: 3, etaMs: 0 } });
 
     const measured = events.filter((e) => e.phase === 'measure');
     let seen: number[] = [];
