@@ -41,6 +41,14 @@ describe('CandidateIndex.scores', () => {
     expect(() => index.scores(new Float32Array(2), new Float32Array(2))).toThrow(/output buffer holds 2 scores, the index has 3 candidates/);
     expect(index.scores(new Float32Array(2), new Float32Array(4))).toHaveLength(4);
   });
+
+  it('writes nothing past the candidates into a longer buffer', () => {
+    for (const n of [3, 5]) {
+      const out = new Float32Array(n + 4).fill(-7);
+      new CandidateIndex(randomVectors(n, n, 3), 3).scores(Float32Array.from([1, 1, 1]), out);
+      expect(Array.from(out.subarray(n))).toEqual([-7, -7, -7, -7]);
+    }
+  });
 });
 
 describe('CandidateIndex.topK', () => {
@@ -57,6 +65,19 @@ describe('CandidateIndex.topK', () => {
   it('returns every candidate sorted when k exceeds the pool, and nothing for k = 0', () => {
     expect(Array.from(index.topK(query, 10).ids)).toEqual([1, 3, 4, 0, 2]);
     expect(index.topK(query, 0).ids.length).toBe(0);
+  });
+
+  it('reuses caller-owned arrays longer than k without reading what an earlier search left there', () => {
+    const dim = 4;
+    const pool = new CandidateIndex(randomVectors(21, 40, dim), dim);
+    const out = { ids: new Int32Array(10), scores: new Float32Array(10) };
+    for (let q = 0; q < 6; q++) {
+      const v = randomVectors(300 + q, 1, dim);
+      for (const k of [9, 4, 3, 8, 2, 5, 1, 6, 7]) {
+        const top = pool.topK(v, k, out);
+        expect(Array.from(top.ids)).toEqual(Array.from(pool.topK(v, k).ids));
+      }
+    }
   });
 
   it('fills caller-owned arrays', () => {
@@ -127,14 +148,19 @@ describe('scoreQueryBlock', () => {
 
   it('walks candidates in tiles without losing or shifting any (more rows than one tile holds)', () => {
     const dim = 512; // a 256 KiB tile holds 128 rows of 512 floats
-    const candidates = randomVectors(3, 301, dim); // three tiles, the last one row long
-    const queries = randomVectors(4, 6, dim); // a block of four and two left over
+    const n = 257; // three tiles, the last one row long
+    const candidates = randomVectors(3, n, dim);
+    const queries = randomVectors(4, 7, dim);
     const source = denseScoreSource(queries, candidates, dim);
-    expect([source.queryCount, source.candidateCount]).toEqual([6, 301]);
-    const out = new Float64Array(5 * 301 + 1).fill(-7);
-    source.scoreBlock(1, 6, out);
-    for (let q = 1; q < 6; q++) for (let c = 0; c < 301; c++) expect(out[(q - 1) * 301 + c]).toBe(dot(queries, q, candidates, c, dim));
-    expect(out[5 * 301]).toBe(-7); // nothing written past the block
+    expect([source.queryCount, source.candidateCount]).toEqual([7, n]);
+    // Blocks of 5 (four and one left over) and of 3 (all left over, with a query after the block).
+    for (const [start, end] of [[1, 6], [0, 3]]) {
+      const rows = end - start;
+      const out = new Float64Array((rows + 1) * n).fill(-7);
+      source.scoreBlock(start, end, out);
+      for (let q = start; q < end; q++) for (let c = 0; c < n; c++) expect(out[(q - start) * n + c]).toBe(dot(queries, q, candidates, c, dim));
+      expect(out.subarray(rows * n).every((v) => v === -7)).toBe(true); // nothing written past the block
+    }
   });
 
   it('refuses a block outside the queries or a buffer too small', () => {
@@ -143,7 +169,11 @@ describe('scoreQueryBlock', () => {
     expect(() => scoreQueryBlock(v, -1, 2, v, 2, new Float64Array(100))).toThrow(/query block \[-1, 2\)/);
     expect(() => scoreQueryBlock(v, 3, 2, v, 2, new Float64Array(100))).toThrow(/query block \[3, 2\)/);
     expect(() => scoreQueryBlock(v, 0, 4, v, 2, new Float64Array(15))).toThrow(/output buffer holds 15 scores, needs 16/);
+    expect(() => scoreQueryBlock(v, 1, 4, v, 2, new Float64Array(11))).toThrow(/output buffer holds 11 scores, needs 12/);
     expect(() => scoreQueryBlock(new Float32Array(7), 0, 1, v, 2, new Float64Array(100))).toThrow(/query embeddings: 7 floats/);
+    expect(() => scoreQueryBlock(v, 0, 1, new Float32Array(7), 2, new Float64Array(100))).toThrow(/candidate embeddings: 7 floats/);
+    expect(() => denseScoreSource(new Float32Array(7), v, 2)).toThrow(/query embeddings: 7 floats/);
+    expect(() => denseScoreSource(v, new Float32Array(7), 2)).toThrow(/candidate embeddings: 7 floats/);
     // The empty block and a buffer of exactly the size needed are fine.
     expect(() => scoreQueryBlock(v, 4, 4, v, 2, new Float64Array(0))).not.toThrow();
     expect(() => scoreQueryBlock(v, 0, 4, v, 2, new Float64Array(16))).not.toThrow();

@@ -1,7 +1,7 @@
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { countFlops, ModelFlops } from '../../main/engine/roofline/flop-count.ts';
+import { countFlops, FlopCountSchema, ModelFlops } from '../../main/engine/roofline/flop-count.ts';
 import { decodeOnnxModel, encodeOnnxModel, OnnxDataType, tensorValues } from '../../main/engine/roofline/onnx-model.ts';
 import { inferShapes } from '../../main/engine/roofline/shape-inference.ts';
 import { tinyEncoderDir } from '../run/fixtures.ts';
@@ -130,6 +130,24 @@ describe('countFlops', () => {
     expect(countFlops(typed(OnnxDataType.int8), 1, 3).byPrecision).toEqual({ int8: flops });
     expect(countFlops(typed(OnnxDataType.uint8), 1, 3).byPrecision).toEqual({ int8: flops });
     expect(countFlops(typed(OnnxDataType.int32), 1, 3).byPrecision).toEqual({ type6: flops });
+  });
+
+  it('labels FLOPs "type?" where no element type is known', () => {
+    // The op is unknown and value_info gives h's shape without a type.
+    const graph = model({
+      inputs: [floatInput('x', ['batch', 'sequence'])],
+      outputs: [floatInput('y', null)],
+      valueInfo: [{ name: 'h', elemType: null, dims: ['batch', 'sequence', 4] }],
+      initializers: [floats('W', [4, 2])],
+      nodes: [node('MysteryOp', ['x'], ['h'], {}, 'com.example'), node('MatMul', ['h', 'W'], ['y'])],
+    });
+    expect(countFlops(graph, 1, 3).byPrecision).toEqual({ 'type?': 2 * 4 * 3 * 2 });
+  });
+
+  it('is described by its schema', () => {
+    const count = countFlops(attentionBlock(), 2, 5);
+    expect(FlopCountSchema.parse(JSON.parse(JSON.stringify(count)))).toEqual(count);
+    expect(FlopCountSchema.safeParse({ ...count, byPrecision: undefined }).success).toBe(false);
   });
 
   it('sums FLOPs of several precisions separately', () => {
