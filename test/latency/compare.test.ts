@@ -62,6 +62,13 @@ describe('compareLatency', () => {
     expect(c.median.verdict).toMatch(/no difference beyond noise, but not practically equal either/);
   });
 
+  it('does not call a difference of exactly the practical threshold practically equal', () => {
+    // 5 / 4 = 1.25 exactly: |ratio − 1| = 0.25 is not below 0.25.
+    const c = compareLatency(constant(4), constant(5), { seed: 1, resamples: 50, practicalThreshold: 0.25 });
+    expect(c.median).toMatchObject({ ratio: 1.25, practicallyEqual: false, withinNoise: false });
+    expect(compareLatency(constant(4), constant(5), { seed: 1, resamples: 50, practicalThreshold: 0.26 }).median.practicallyEqual).toBe(true);
+  });
+
   it('uses the practical threshold and confidence it is given', () => {
     const c = compareLatency(constant(4.0), constant(4.2), { seed: 1, resamples: 100, practicalThreshold: 0.1, confidence: 0.9 });
     expect(c.median.practicallyEqual).toBe(true);
@@ -73,6 +80,7 @@ describe('compareLatency', () => {
     // At 10 % confidence the interval is the 45th to 55th percentile of the resampled ratios: 1.
     const c = compareLatency(constant(1, 1), [1, 3].map((ms) => constant(ms, 1)[0]), { seed: 1, resamples: 1000, confidence: 0.1 });
     expect([c.median.ratio, c.median.ciLow, c.median.ciHigh]).toEqual([1, 1, 1]);
+    expect(c.median.withinNoise).toBe(true); // an interval [1, 1] contains 1
     // At 95 %, the 97.5th percentile is a resample that drew 3 twice.
     const wide = compareLatency(constant(1, 1), [1, 3].map((ms) => constant(ms, 1)[0]), { seed: 1, resamples: 1000 });
     expect([wide.median.ciLow, wide.median.ciHigh]).toEqual([1, 3]);
