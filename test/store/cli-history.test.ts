@@ -101,13 +101,13 @@ describe('history, export, import and compare through the CLI', () => {
   it('leaves a killed xlir run in the history as incomplete, with the samples it measured', async () => {
     const home = tmp('home-killed');
     const child = spawn(process.execPath, [xlir, 'run', '--model', baseline, ...quick, '--no-quality', '--min-queries', '1000000', '--min-duration', '600'], { env: { ...process.env, XLIR_HOME: home }, stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
     let recorded = 0;
     let measured = false;
+    // Whatever happens while waiting, the child (set to run for ten minutes) does not outlive the test.
     try {
       measured = await waitForHistory(path.join(home, 'history.sqlite'), (runs) => (recorded = runs[0]?.models[0]?.samples ?? 0) >= 200, 60_000);
     } finally {
-      // Whatever happens above, the endless run must not outlive the test.
-      const exited = new Promise((resolve) => child.on('exit', resolve));
       child.kill('SIGKILL');
       await exited;
     }
