@@ -16,11 +16,11 @@ const WORKER_ENTRIES: Readonly<Record<string, string>> = {
 };
 
 /**
- * Modules whose neighbouring files native code opens by path: ONNX Runtime cannot read inside
- * app.asar, so electron-builder unpacks the bundled models (asarUnpack in electron.config.ts) and
- * these modules look for them in the unpacked twin of the archive.
+ * Modules whose neighbouring files are opened by path where app.asar cannot be read: ONNX Runtime
+ * opens the bundled models, the benchmark worker thread reads the bundled data. electron-builder
+ * unpacks both (asarUnpack in electron.config.ts) and these modules look in the unpacked twin.
  */
-const UNPACKED_NEIGHBOURS = new Set(['main/engine/models/model-locations.ts']);
+const UNPACKED_NEIGHBOURS = new Set(['main/engine/models/model-locations.ts', 'main/engine/datasets/bundled-data.ts']);
 
 /** The Electron shell runs only bundled: its import.meta.url is the bundle's, naming files in dist/. */
 const SHELL_DIR = path.join(ROOT, 'main/electron') + path.sep;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ApiInputSchemas, isApiMethod, type ApiMethod, type ApiOutputs, type ApiParsedInput, type AppEvent, type FolderPurpose } from '../contract/app-api.ts';
 import { dataCacheDir } from '../engine/datasets/data-dir.ts';
+import { calibrationConfig } from '../engine/calibration/noise-floor.ts';
 import { listDatasets } from '../engine/datasets/registry.ts';
 import { XlirError } from '../engine/errors.ts';
 import { currentMachineLimits } from '../engine/machine/machine-limits.ts';
@@ -11,6 +12,7 @@ import { parseBoundedRunConfig } from '../engine/run/bounded-config.ts';
 import type { RunConfig } from '../engine/run/run-config.ts';
 import { parseReportText } from '../report/import-report.ts';
 import { compareStoredRuns } from '../report/compare-stored-runs.ts';
+import { loadCalibration } from '../store/calibration-file.ts';
 import { withHistory } from '../store/history-access.ts';
 import { HISTORY_FILE_NAME, historyDatabasePath, xlirHomeDir } from '../store/history-path.ts';
 import { importRuns } from '../store/import-runs.ts';
@@ -77,8 +79,19 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
     if (config.dataset.path !== undefined) folders.check(config.dataset.path, 'Dataset folder', 'read');
     if (config.saveEmbeddingsDir !== undefined) folders.check(config.saveEmbeddingsDir, 'Embeddings folder', 'write');
   };
-  const session = createRunSession({ historyFile });
+  const session = createRunSession({ historyFile, home: homeDir, warn });
   const withDb = <T>(fn: (db: HistoryDb) => T, verify = false) => withHistory(({ db }) => fn(db), { file: historyFile, verify });
+
+  /**
+   * A configuration from the UI ready to run: its models resolved, its folders checked, the server's
+   * data folder filled in, and every number within what this machine can do (before anything runs
+   * or is recorded).
+   */
+  const runnable = async (given: RunConfig): Promise<RunConfig> => {
+    const models = resolveRunModels(given.models, preferences.load().modelFolders);
+    checkRunFolders(given, models);
+    return parseBoundedRunConfig({ ...given, models, dataset: { ...given.dataset, dataDir: given.dataset.dataDir ?? options.dataDir } }, models);
+  };
 
   const handlers: Handlers = {
     doctor: async () => {
@@ -110,13 +123,9 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
       for (const dir of input.modelFolders.filter((d) => !known.has(d))) folders.check(dir, 'Model folder', 'read');
       return preferences.save(input);
     },
-    startRun: async ({ config: given }) => {
-      const models = resolveRunModels(given.models, preferences.load().modelFolders);
-      checkRunFolders(given, models);
-      // Every number within what this machine can do, before anything runs or is recorded.
-      const config = await parseBoundedRunConfig({ ...given, models, dataset: { ...given.dataset, dataDir: given.dataset.dataDir ?? options.dataDir } }, models);
-      return session.start(config);
-    },
+    startRun: async ({ config }) => session.start(await runnable(config)),
+    startCalibration: async ({ config }) => session.start(await runnable(calibrationConfig(config)), 'calibrate'),
+    getCalibration: async () => loadCalibration(homeDir, warn),
     cancelRun: async ({ runId }) => session.cancel(runId),
     activeRun: async () => session.active(),
     listRuns: (filter) => withDb((db) => listRuns(db, filter)),

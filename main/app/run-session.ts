@@ -4,6 +4,9 @@ import { startBenchmark, type BenchmarkJob } from '../engine/run/benchmark-job.t
 import { planRunModels } from '../engine/run/run-models.ts';
 import type { RunConfig } from '../engine/run/run-config.ts';
 import type { RunEvent } from '../engine/run/run-events.ts';
+import { calibrationRecordOf } from '../engine/calibration/noise-floor.ts';
+import { listActiveRuns, registerActiveRun } from '../store/active-runs.ts';
+import { applySavedCalibration, saveCalibration } from '../store/calibration-file.ts';
 import { startHistoryRecording, type HistoryRecording } from '../store/history-access.ts';
 
 /**
@@ -12,7 +15,8 @@ import { startHistoryRecording, type HistoryRecording } from '../store/history-a
  * events so far are kept, so that a window opened mid-run catches up.
  */
 export interface RunSession {
-  start(config: RunConfig): Promise<{ runId: string }>;
+  /** `kind` is how the machine's active-runs registry lists it: a run, or an A/A calibration. */
+  start(config: RunConfig, kind?: 'serve' | 'calibrate'): Promise<{ runId: string }>;
   /** Asks the run to stop after the query in flight; false if `runId` is not the run in progress. */
   cancel(runId: string): { cancelled: boolean };
   active(): ActiveRun | null;
@@ -27,7 +31,12 @@ interface Current extends ActiveRun {
   done: Promise<void>;
 }
 
-export function createRunSession(options: { historyFile: string }): RunSession {
+/**
+ * `home` holds the machine's active-runs registry (XLIR_HOME): each run is listed there while it
+ * runs, so that other xlir processes' monitors see it and its monitor sees them; a finished A/A
+ * run's noise floor is saved there as this machine's calibration, and later runs use it.
+ */
+export function createRunSession(options: { historyFile: string; home: string; warn?: (message: string) => void }): RunSession {
   const listeners = new Set<(event: AppEvent) => void>();
   let current: Current | undefined;
   // From the first moment of a start (machine profile, history) until the run is current.
@@ -49,7 +58,7 @@ export function createRunSession(options: { historyFile: string }): RunSession {
     emit({ type: 'run-event', runId: run.runId, event });
   };
 
-  async function follow(run: Current, recording: HistoryRecording): Promise<void> {
+  async function follow(run: Current, recording: HistoryRecording, registration: { release(): void }): Promise<void> {
     let outcome: AppEvent;
     try {
       for await (const event of run.job.events) {
@@ -57,12 +66,14 @@ export function createRunSession(options: { historyFile: string }): RunSession {
         publish(run, event);
       }
       const result = recording.complete(await run.job.result);
+      if (result.noiseFloor && result.status === 'completed') saveCalibration(options.home, calibrationRecordOf(result, result.noiseFloor));
       outcome = { type: 'run-finished', runId: run.runId, status: result.status };
     } catch (err) {
       const message = (err as Error).message ?? String(err);
       recording.fail(message);
       outcome = { type: 'run-failed', runId: run.runId, ...(err instanceof XlirError && { code: err.code }), message };
     } finally {
+      registration.release();
       recording.close();
       current = undefined;
     }
@@ -70,16 +81,20 @@ export function createRunSession(options: { historyFile: string }): RunSession {
     emit(outcome);
   }
 
-  async function begin(config: RunConfig): Promise<Current> {
+  async function begin(requested: RunConfig, kind: 'serve' | 'calibrate'): Promise<Current> {
     let run: Current | undefined;
+    const config = applySavedCalibration(requested, options.home, options.warn ?? (() => undefined));
     // A folder that is not a model fails before the run is recorded: the history keeps only real runs.
     await planRunModels(config);
     // A history that fails mid-run says so in the run's own warnings, where the window shows them.
     const recording = await startHistoryRecording(config, (message) => run && publish(run, { type: 'warning', message }), { file: options.historyFile });
     let job: BenchmarkJob;
+    let registration: { release(): void } | undefined;
     try {
-      job = startBenchmark(config);
+      registration = registerActiveRun(options.home, { runId: recording.runId, kind });
+      job = startBenchmark(config, { otherRuns: () => listActiveRuns(options.home).filter((r) => r.runId !== recording.runId) });
     } catch (err) {
+      registration?.release();
       recording.fail((err as Error).message);
       recording.close();
       throw err;
@@ -87,18 +102,18 @@ export function createRunSession(options: { historyFile: string }): RunSession {
     run = { runId: recording.runId, config, startedAt: new Date().toISOString(), events: [], job, done: Promise.resolve() };
     current = run;
     emit({ type: 'run-started', runId: run.runId, config, startedAt: run.startedAt });
-    run.done = follow(run, recording);
+    run.done = follow(run, recording, registration);
     return run;
   }
 
   return {
-    async start(config) {
+    async start(config, kind = 'serve') {
       if (closed) throw new XlirError('APP_CLOSED', 'The app is shutting down: no new run can start.');
       if (starting || current) {
         const which = current ? ` (${current.runId.slice(0, 8)}, started ${current.startedAt})` : '';
         throw new XlirError('RUN_IN_PROGRESS', `A run is in progress${which}: one runs at a time, as two would disturb each other's timings. Wait for it to finish, or cancel it.`);
       }
-      starting = begin(config);
+      starting = begin(config, kind);
       try {
         return { runId: (await starting).runId };
       } finally {

@@ -1,4 +1,5 @@
 import { XlirError } from '../engine/errors.ts';
+import { runCalibrateCommand } from './commands/calibrate.ts';
 import { runCompareCommand } from './commands/compare.ts';
 import { runDatasetsCommand } from './commands/datasets.ts';
 import { runDeleteCommand } from './commands/delete.ts';
@@ -19,6 +20,7 @@ import { CliUsageError, HELP } from './usage.ts';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   run: runRunCommand,
+  calibrate: runCalibrateCommand,
   models: runModelsCommand,
   inspect: runInspectCommand,
   variants: runVariantsCommand,

@@ -14,6 +14,7 @@ export const RUN_OPTION_FLAGS: Readonly<Record<string, string>> = {
   'scenario.warmupQueries': 'warmup',
   'scenario.minQueries': 'min-queries',
   'scenario.minDurationMs': 'min-duration',
+  'scenario.rounds': 'rounds',
   'scenario.batchSizes': 'batch-sizes',
   'scenario.targetQps': 'target-qps',
   encodeBatchSize: 'encode-batch',

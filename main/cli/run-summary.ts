@@ -1,3 +1,4 @@
+import { describeNoiseFloor } from '../report/measurement-notes.ts';
 import type { LatencySummary } from '../engine/latency/summary.ts';
 import type { QualityResult } from '../engine/metrics/quality-result.ts';
 import type { ModelRun, RunResult } from '../engine/run/run-result.ts';
@@ -93,6 +94,8 @@ export function printRunSummary(result: RunResult, out: NodeJS.WritableStream): 
       const t = precisionRows(table);
       return ['', `${t.title}. ${t.note}`, formatTable(t.header, t.rows)];
     }),
+    ...(result.measurementQuality ? ['', `Measurement quality: ${result.measurementQuality.summary}`] : []),
+    ...(result.noiseFloor ? ['', describeNoiseFloor(result.noiseFloor)] : []),
   ];
   for (const w of result.warnings) parts.push(`warning: ${w}`);
   out.write(`${parts.join('\n')}\n`);

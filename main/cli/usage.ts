@@ -9,6 +9,8 @@ Usage: xlir <command> [flags]
 
 Commands
   run        Benchmark models: retrieval quality (mAP) and latency per query
+  calibrate  A/A self-test: this machine's noise floor (the smallest latency
+             difference a run can resolve), used by later runs
   models     List the models found (bundled, user folder, --model-dir)
   inspect    One model folder: what it holds, what is inferred, what is missing
   variants   A model's precision variants; --make writes int8/fp16 beside its graph
@@ -27,7 +29,9 @@ Commands
 
 xlir run
   --model NAME|DIR        Model to run; repeat for several (default: the bundled
-                          baseline/hybrid pair). NAME is looked up by xlir models.
+                          baseline/hybrid pair). NAME is looked up by xlir models;
+                          a replica name (xlm-roberta-base-replica, ...) is
+                          generated on first use, in Node, no download.
                           DIR: an Optimum, transformers.js or sentence-transformers
                           ONNX folder, or XLIR Bench's own (see xlir inspect DIR)
   --variant NAME          Also run each model as precision variant NAME (repeat,
@@ -42,7 +46,7 @@ xlir run
                           (default: the model's manifest, else none)
   --dataset NAME          xquad-r (default), mlqa-r or custom
   --data-dir DIR          Folder holding xquad-r/ (else $XLIR_DATA_DIR, else the
-                          pinned upstream files are downloaded and sha256-checked)
+                          XQuAD-R bundled with the tool, the pinned upstream bytes)
   --dataset-path DIR      Folder of an mlqa-r copy or of a custom dataset
   --langs L1,L2,...       Languages to use (default: all of the dataset)
   --max-queries N         Deterministic subset of N questions per language
@@ -56,6 +60,9 @@ xlir run
   --warmup N              Warm-up queries, not recorded (default 20)
   --min-queries N         Minimum measured queries (default 200)
   --min-duration SEC      Minimum measured duration (default 5)
+  --rounds N              With several models: interleaved rounds, one block per
+                          model each; the latency verdict's interval is formed
+                          across rounds (default 20)
   --batch-sizes LIST      offline: batch sizes (default 1,8,32)
   --target-qps N          server: Poisson arrival rate
   --encode-batch N        Batch size for encoding the candidate pool (default 32)
@@ -73,6 +80,14 @@ xlir run
   --save-embeddings DIR   Write DIR/<model>/{queries,candidates}.{npy,json}
   --json FILE             Write the full result (schema: main/contract/run-result.schema.json)
   --no-history            Do not keep this run in the history
+
+xlir calibrate
+  Measures one model (--model, default the bundled baseline) as two systems in
+  interleaved rounds, latency only, and reports the noise floor: the smallest
+  difference a run of this length resolves, and the run length that resolves
+  2%. Takes xlir run's flags (--rounds, --min-duration, --threads, --scenario,
+  --data-dir, --langs, --json ...). Saved in XLIR_HOME/calibration.json: later
+  runs of the same set-up count differences below it as practically equal.
 
 xlir sweep
   --model NAME|DIR        The model to sweep (required)
@@ -123,11 +138,13 @@ xlir machines  label ID "LABEL"    Rename a machine
 xlir serve     [--port N] [--data-dir DIR]
                Serves the UI on 127.0.0.1 only (--port, default a free port) and
                prints its address with a one-time access token. Runs started there
-               use DIR (else $XLIR_DATA_DIR) for data when they name none.
+               use DIR (else $XLIR_DATA_DIR, else the bundled XQuAD-R) for data
+               when they name none.
                Ctrl-C stops it; a run in progress is cancelled and kept.
 
-Environment: XLIR_DATA_DIR (data folder), XLIR_MODELS_DIR (extra model folder,
-default ~/.cache/xlir-bench/models), XLIR_CACHE_DIR (download cache), XLIR_HOME
+Environment: XLIR_DATA_DIR (data folder), XLIR_MODELS_DIR (extra model folder, where
+replicas are generated; default ~/.cache/xlir-bench/models), XLIR_CACHE_DIR
+(download cache), XLIR_HOME
 (history folder, default ~/.local/share/xlir-bench, ~/Library/Application
 Support/xlir-bench or %APPDATA%\\xlir-bench).
 Exit codes: 0 ok, 1 error, 2 bad usage; a run or sweep stopped by a signal is

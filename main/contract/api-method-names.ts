@@ -14,6 +14,8 @@ const METHODS = {
   getPreferences: true,
   savePreferences: true,
   startRun: true,
+  startCalibration: true,
+  getCalibration: true,
   cancelRun: true,
   activeRun: true,
   listRuns: true,

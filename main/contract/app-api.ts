@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CalibrationRecord } from '../engine/calibration/noise-floor.ts';
 import type { MachineLimits } from '../engine/machine/machine-limits.ts';
 import type { MachineProfile } from '../engine/machine/machine-profile.ts';
 import type { ModelListing } from '../engine/models/discover.ts';
@@ -62,6 +63,13 @@ export const ApiInputSchemas = {
   savePreferences: PreferencesSchema,
   /** Starts a benchmark; fails if one is running (one at a time: runs would disturb each other's timings). */
   startRun: z.object({ config: RunConfigSchema }).strict(),
+  /**
+   * Starts the A/A self-test of the configuration's first model: measured as two systems, latency
+   * only; its noise floor becomes this machine's calibration (what `xlir calibrate` does).
+   */
+  startCalibration: z.object({ config: RunConfigSchema }).strict(),
+  /** This machine's saved calibration (noise floor), or null. */
+  getCalibration: Empty,
   cancelRun: z.object({ runId: z.string().min(1).max(64) }).strict(),
   /** The run in progress, if any, with the events so far (a window opened mid-run catches up). */
   activeRun: Empty,
@@ -126,6 +134,8 @@ export interface ApiOutputs {
   getPreferences: Preferences;
   savePreferences: Preferences;
   startRun: { runId: string };
+  startCalibration: { runId: string };
+  getCalibration: CalibrationRecord | null;
   cancelRun: { cancelled: boolean };
   activeRun: ActiveRun | null;
   listRuns: RunListing[];

@@ -20,6 +20,8 @@ export interface ComparedEntry {
   label: string;
   model: string;
   modelSha256: string;
+  /** Absent for results written before it was recorded. */
+  tokenizerSha256?: string;
   scenario: string;
   batchSize: number | null;
   provider: string;
@@ -39,11 +41,21 @@ export interface ComparedEntry {
     latency: LatencyComparison | null;
     throughputRatio: number | null;
     quality: QualityVerdict;
+    workload: WorkloadVerdict;
   } | null;
 }
 
 /** The roofline of an entry's trace, as measured on its own machine, provider and threads. */
 export type EntryRoofline = Pick<Efficiency, 'achievedGflops' | 'peakGflops' | 'fractionOfPeak' | 'intensity' | 'bandwidthGBs' | 'attainableGflops' | 'bound' | 'fractionOfAttainable'>;
+/**
+ * Whether two entries ran the same work per query: the same graph and weights (sha256 of the ONNX
+ * file and its external data) and the same tokenizer. Only then is a latency difference the
+ * machine's or the settings', not the model's.
+ */
+export interface WorkloadVerdict {
+  same: boolean;
+  note: string;
+}
 
 export interface QualityVerdict {
   comparable: boolean;
@@ -98,6 +110,18 @@ function qualityVerdict(reference: { entry: ComparedEntry; querySet: string }, o
 
 const shortId = (id: string) => id.slice(0, 8);
 
+export function workloadVerdict(reference: ComparedEntry, other: ComparedEntry): WorkloadVerdict {
+  const short = (sha: string) => sha.slice(0, 12);
+  if (reference.modelSha256 !== other.modelSha256) {
+    return { same: false, note: `different graphs (sha256 ${short(reference.modelSha256)}… vs ${short(other.modelSha256)}…): not the same workload, the model differs too` };
+  }
+  if (reference.tokenizerSha256 !== undefined && other.tokenizerSha256 !== undefined && reference.tokenizerSha256 !== other.tokenizerSha256) {
+    return { same: false, note: `same graph (sha256 ${short(reference.modelSha256)}…) but different tokenizers: token counts per query differ, so the workload does` };
+  }
+  const tokenizerKnown = reference.tokenizerSha256 !== undefined && other.tokenizerSha256 !== undefined;
+  return { same: true, note: `same workload: graph sha256 ${short(reference.modelSha256)}…${tokenizerKnown ? ', same tokenizer' : ' (tokenizer not recorded in an older result)'}` };
+}
+
 /**
  * Side-by-side latency, throughput and quality of the same model across runs (machines, thread
  * counts, providers), each against the first. Traces are grouped by model, scenario and offline
@@ -144,6 +168,7 @@ export function compareRuns(selections: readonly CompareSelection[], options: { 
         latency,
         throughputRatio: reference.entry.throughputQps && other.entry.throughputQps !== null ? other.entry.throughputQps / reference.entry.throughputQps : null,
         quality: qualityVerdict(reference, other),
+        workload: workloadVerdict(reference.entry, other.entry),
       };
     }
     return { title: mixed ? 'selected models, each against the first' : `${traceName(first)} (${first.scenario})`, entries: items.map((i) => i.entry) };
@@ -162,6 +187,7 @@ function entryOf(sel: CompareSelection, trace: LatencyTrace): ComparedEntry {
     label: '',
     model: trace.model.name,
     modelSha256: trace.model.model.sha256,
+    ...(trace.model.model.tokenizerSha256 !== undefined && { tokenizerSha256: trace.model.model.tokenizerSha256 }),
     scenario: trace.scenario,
     batchSize: trace.batchSize,
     provider: trace.model.provider.actual,

@@ -5,6 +5,7 @@ import { comparisonTable } from './comparison-table.ts';
 import { formatGiB, formatMs, formatPoints, formatQps, formatScore, formatTime, qualitySettingName } from './format-numbers.ts';
 import { latencyTraces, traceName } from './latency-traces.ts';
 import { machinesTable } from './machines-table.ts';
+import { describeNoiseFloor, latencyMethodNote } from './measurement-notes.ts';
 import type { ReportRun } from './report-run.ts';
 import { ceilingsLine, operatorShareTable, rooflineTable, workLine } from './roofline-tables.ts';
 
@@ -34,9 +35,12 @@ function runMarkdown(run: ReportRun): string {
   out.push(`Machine **${mdText(run.machine.label)}** (${mdText(run.machine.id)}): ${mdText(r.machine.cpu.model)}, ${r.machine.cpu.logicalCores} logical cores, ${formatGiB(r.machine.memoryBytes)}, ${mdText(r.machine.os.platform)} ${mdText(r.machine.os.arch)}${r.machine.gpus.length > 0 ? `, GPU ${mdText(r.machine.gpus.map((g) => g.name).join(', '))}` : ''}; Node ${mdText(r.machine.software.node)}, onnxruntime ${mdText(r.machine.software.onnxruntime)}.`, '');
   out.push(`Dataset ${mdText(r.dataset.name)} (${mdText(r.dataset.languages.join(', '))}): ${r.dataset.queryCount} queries, ${r.dataset.candidateCount} candidates. Scenario ${mdText(r.config.scenario.kind)}. ${mdText(formatTime(r.startedAt))} to ${mdText(formatTime(r.finishedAt))}.`, '');
 
+  out.push(`Measurement quality: ${mdText(r.measurementQuality?.summary ?? 'not monitored (a run recorded before this version)')}`, '');
+  if (r.noiseFloor) out.push(mdText(describeNoiseFloor(r.noiseFloor)), '');
   for (const c of r.comparisons) {
     out.push(`### ${mdText(c.candidate)} vs ${mdText(c.baseline)}`, '');
     out.push(`> **Latency:** ${mdText(c.latency?.verdict ?? 'not comparable (no samples on one side)')}`, '');
+    if (c.latency) out.push(mdText(latencyMethodNote(c.latency)), '');
     if (c.quality.length > 0) {
       out.push(mdTable(['setting', 'baseline mAP', 'candidate mAP', 'difference (points)', '95% CI', 'p', 'verdict'], c.quality.map((q) => [qualitySettingName(q.setting), formatScore(q.baseline), formatScore(q.candidate), formatPoints(q.difference), `${formatPoints(q.ciLow)} to ${formatPoints(q.ciHigh)}`, q.pValue.toFixed(3), q.verdict]), (col) => col > 0 && col < 6), '');
     }

@@ -4,14 +4,22 @@ from train.model_card import read_run_results, render_model_card
 
 RECORD = {
     "name": "xlir-mini-hybrid", "checkpoint": "hybrid", "sibling_names": ["xlir-mini-baseline", "xlir-mini-hybrid"],
-    "seed": 13, "max_length": 128, "parameters": 1000, "onnx_bytes": 4000,
-    "encoder": {"num_layers": 3, "hidden_size": 128, "num_heads": 4, "intermediate_size": 512, "max_positions": 128, "vocab_size": 8000},
-    "init": {"steps": 300, "seconds": 60.0, "sha256": "ab" * 32},
+    "seed": 13, "max_length": 128, "parameters": 1000, "onnx_bytes": 4000, "weights_licence": "GPL-3.0-or-later",
+    "encoder": {"num_layers": 2, "hidden_size": 128, "num_heads": 4, "intermediate_size": 512, "max_positions": 128, "vocab_size": 14000},
+    "init": {"steps": 1500, "batch_size": 64, "pairs": 500000, "seconds": 60.0, "sha256": "ab" * 32},
     "training": {"regime_label": "hybrid", "alpha": 0.5, "mono_batches": 120, "cross_batches": 130, "steps": 250, "batch_size": 32,
                  "temperature": 0.05, "learning_rate": 5e-4, "weight_decay": 0.01, "warmup_fraction": 0.1, "seconds": 300.0,
                  "device": "cpu", "threads": 2, "final_loss": 1.234, "validation_loss": {"mono": 1.5, "cross": 1.0}},
+    "unknown_token_rate": {"zh": {"unknown": 0.0123, "tokens_per_text": 30.5}, "th": {"unknown": 0.0, "tokens_per_text": 40.0}},
+    "build_timings": {"data": {"wall_s": 120.0, "cpu_s": 60.0}, "init": {"wall_s": 600.0, "cpu_s": 1100.0}},
     "machine": "test cpu", "torch": "1.13", "onnx": "1.12", "built": "2026-01-01",
-    "data_files": [{"path": "arcd/arcd-train.json", "role": "monolingual QA pairs", "licence": "MIT", "sha256": "cd" * 32}],
+    "data": {
+        "sources": [{"package": "trans-de-en", "version": "1.9-6", "role": "dictionary de↔en (Ding)", "licence": "GPL-2+"}],
+        "shared_data": ["squad-train-sample/squad-v1.1-train-first11articles.json"],
+        "parallel_rows": {"de": {"lexicon": 20000, "cldr": 2500, "libreoffice": 14000}},
+        "qa_items_per_language": {"de": 5000, "en": 5202},
+        "qa_word_coverage": {"de": {"words": 100, "translated": 0.8}},
+    },
 }  # fmt: skip
 
 
@@ -25,7 +33,8 @@ def run_result(quality_hybrid):
         "lexicalFloor": {"monolingual": {"map": 0.742}, "crossLingual": {"map": 0.126}, "multilingual": {"map": 0.091}, "languageBias": None},
         "models": [
             model("xlir-mini-baseline", {"monolingual": {"map": 0.5}, "crossLingual": {"map": 0.1}, "multilingual": {"map": 0.05},
-                                         "languageBias": {"meanMaxMinRankGap": 4000.0}}),
+                                         "languageBias": {"meanMaxMinRankGap": 4000.0},
+                                         "pairMatrix": {"languages": ["ar", "en"], "map": [[0.6, 0.2], [0.1, 0.4]]}}),
             model("xlir-mini-hybrid", quality_hybrid),
             model("xlm-roberta-base-replica", None),
         ],
@@ -39,7 +48,11 @@ def run_result(quality_hybrid):
 def test_without_results_the_card_says_not_yet_measured():
     card = render_model_card(RECORD)
     assert "## XQuAD-R mAP measured by the engine" in card and card.count("not yet measured") == 8
-    assert "Demo quality" in card and "250 × 32 pairs" in card and "1.234" in card
+    assert "250 × 32 pairs" in card and "1.234" in card and "**GPL-3.0-or-later**" in card
+    assert "| zh | 1.230% | 30.5 |" in card  # the unknown-token rate per language
+    assert "| `trans-de-en` | 1.9-6 | dictionary de↔en (Ding) | GPL-2+ |" in card
+    assert "| de | 20,000 | 2,500 | 14,000 | 5,000 | 80% |" in card and "| en | 0 | 0 | 0 | 5,202 | original |" in card
+    assert "| init | 10.0 min | 18.3 min |" in card and "| all | 12.0 min | 19.3 min |" in card
 
 
 def test_an_engine_run_fills_both_columns_and_the_paired_difference():
@@ -50,6 +63,8 @@ def test_an_engine_run_fills_both_columns_and_the_paired_difference():
     assert "| crossLingual | +0.050 | [+0.030, +0.070] | 0.001 |" in card
     assert "Latency per query (the engine's verdict): ratio 1.004 (95% CI 0.980–1.030): no difference beyond noise" in card
     assert "13090 queries" in card and "xlm-roberta-base-replica" not in card
+    # Per query language: the diagonal, and the mean of the row without it.
+    assert "| ar | — | 0.600 / 0.200 | — |" in card and "| en | — | 0.400 / 0.100 | — |" in card
 
 
 def test_a_file_that_is_not_a_run_result_is_refused():

@@ -1,22 +1,13 @@
-from collections import Counter
-
 from train.contrastive import false_negative_mask
-from train.data import Pair, sentence_spans, tatoeba_pairs
-from train.train import training_pairs
+from train.data import ARCD_FILES, SQUAD_FILE, Pair, qa_pairs, require_file, sentence_spans, tatoeba_pairs
 
 
-def test_qa_pairs_are_monolingual_and_translation_pairs_cross_lingual(data_dir):
-    pairs = training_pairs(data_dir)
-    by_source = Counter((p.source, p.monolingual) for p in pairs)
-    assert set(by_source) == {("squad-train", True), ("arcd", True), ("tatoeba", False)}
-    assert {p.query_language for p in pairs if p.source == "arcd"} == {"ar"}
-    assert {p.query_language for p in pairs if p.source == "squad-train"} == {"en"}
-    assert len(tatoeba_pairs(data_dir)) == 2 * 9548
-
-
-def test_the_answer_sentence_holds_the_answer(data_dir):
-    pairs = [p for p in training_pairs(data_dir) if p.source == "squad-train"][:200]
-    assert all(p.passage and p.passage not in p.hard_negatives for p in pairs)
+def test_qa_pairs_hold_the_answer_sentence_and_tatoeba_pairs_cross_languages(data_dir):
+    pairs = qa_pairs(require_file(data_dir, SQUAD_FILE), "en", "squad-train")[:200]
+    assert all(p.monolingual and p.passage and p.passage not in p.hard_negatives for p in pairs)
+    assert {p.query_language for p in qa_pairs(require_file(data_dir, ARCD_FILES[0]), "ar", "arcd")} == {"ar"}
+    translations = tatoeba_pairs(data_dir)
+    assert len(translations) == 2 * 9548 and not any(p.monolingual for p in translations)
 
 
 def test_sentence_spans_split_after_sentence_ends():

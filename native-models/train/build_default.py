@@ -1,11 +1,21 @@
-"""Rebuilds the bundled default pair from scratch: tokenizer, shared initialisation, the baseline
-(X-X-mono) and hybrid trainings, ONNX export, manifests, reference vectors and model cards.
+"""Rebuilds the bundled default pair from scratch, as a list of steps:
 
-    npm run models:build-default            # = bash native-models/python.sh train.build_default
-    … -- --device cuda --steps 2000         # more steps where a GPU exists
+  data         fetch the Debian packages, build lexicons, parallel segments and 11-language QA (native-models/data)
+  tokenizer    WordPiece over the training text of all 11 languages; unknown-token rate per language on XQuAD-R
+  init         the shared initialisation: translation ranking on dictionary pairs, CLDR names, UI strings, Tatoeba
+  checkpoints  baseline (X-X-mono) and hybrid (α = 0.5) from that initialisation, same steps, data order and seed;
+               ONNX model folders with manifests and reference vectors
+  evaluate     `xlir run` (the engine) on full XQuAD-R over the pair: mAP per setting, bias, paired differences
+  cards        MODEL-CARD.md of each model from training.json and the engine's results
 
-Writes native-models/default/xlir-mini-{baseline,hybrid}/ and keeps intermediate files (the shared
-initialisation, checkpoints, histories) in .cache/native-models/default-build/.
+    npm run models:build-default                   # = bash native-models/python.sh train.build_default
+    … -- --from evaluate                           # re-run from a step (earlier steps' files are kept)
+    … -- --device cuda --steps 4000                # more steps where a GPU exists
+
+Writes native-models/default/xlir-mini-{baseline,hybrid}/ and keeps intermediate files (data, the
+shared initialisation, checkpoints, histories, the run result) in .cache/native-models/default-build/.
+Deterministic given the seed (each training process runs one thread by default). A step is a function of the Build: a new one (e.g.
+precision variants after `checkpoints`) is one more entry in STEPS.
 """
 
 from __future__ import annotations
@@ -15,25 +25,30 @@ import datetime
 import hashlib
 import json
 import platform
+import resource
 import shutil
+import subprocess
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import onnx
 import torch
 
+from data.build_data import build as build_data
 from wordpiece.build_tokenizer import build_tokenizer
+from wordpiece.unknown_rate import unknown_rates
 from xlir_encoder.architecture import Encoder, EncoderConfig, mean_pool, parameter_count
-from xlir_encoder.hf_layout import save_hf_layout
 from xlir_encoder.model_folder import MODEL_FILE, TOKENIZER_FILE, write_model_folder
 from xlir_encoder.tokenizer_json import PAD_ID
 
-from .data import ARCD_FILES, REPO_ROOT, SQUAD_FILE, TATOEBA_LANGUAGES, default_data_dir
+from .data import REPO_ROOT, default_data_dir, multilingual_qa_pairs, translation_pairs
 from .leakage import leaked_texts
 from .model_card import write_model_card
 from .samplers import SamplerConfig
 from .tokenized import PASSAGE_PREFIX, QUERY_PREFIX, TokenTable
-from .train import TrainConfig, pick_device, save_checkpoint, set_threads, split_pairs, train_run, training_pairs, validation_loss
+from .train import TrainConfig, load_checkpoint, pick_device, save_checkpoint, set_threads, split_pairs, train_run
 
 FAMILY = "xlir-mini"
 MAX_LENGTH = 128
@@ -48,14 +63,14 @@ REFERENCE_TEXTS = (
     ("query", "เขาไปโรงเรียนทุกวัน"),
     ("passage", "Η Αθήνα είναι η πρωτεύουσα της Ελλάδας."),
 )
-LICENCES = {"tatoeba": "CC BY 2.0 FR", "arcd": "MIT (text: Wikipedia, CC BY-SA)", "squad-train-sample": "CC BY-SA 4.0"}
+# The weights are learned from renderings that copy GPL-2+ dictionary entries and from CC BY-SA
+# text (MODEL-CARD.md explains the choice).
+WEIGHTS_LICENCE = "GPL-3.0-or-later"
 
 
-def encoder_config(vocab_size: int) -> EncoderConfig:
-    # 3 layers × 128 wide with an 8k vocabulary: ~1.6 M parameters (6.5 MB of float32 ONNX), small
-    # enough to train in minutes on two shared CPU cores.
+def encoder_config(vocab_size: int, layers: int) -> EncoderConfig:
     return EncoderConfig(
-        vocab_size=vocab_size, hidden_size=128, num_layers=3, num_heads=4, intermediate_size=512,
+        vocab_size=vocab_size, hidden_size=128, num_layers=layers, num_heads=4, intermediate_size=512,
         max_positions=MAX_LENGTH, type_vocab_size=1, pad_token_id=PAD_ID, layer_norm_eps=1e-12,
     )  # fmt: skip
 
@@ -68,19 +83,202 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def cpu_name() -> str:
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (user + system)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def machine_description() -> str:
     cpuinfo = Path("/proc/cpuinfo")
     names = [l.split(":", 1)[1].strip() for l in cpuinfo.read_text().splitlines() if l.startswith("model name")] if cpuinfo.exists() else []
-    return f"{names[0] if names else platform.processor() or platform.machine()}, {platform.system()}; machine shared with other jobs"
+    with open("/proc/loadavg") if Path("/proc/loadavg").exists() else open(__file__) as handle:
+        load = handle.read().split()[0] if Path("/proc/loadavg").exists() else "?"
+    return f"{names[0] if names else platform.processor() or platform.machine()}, {len(names) or '?'} cores, {platform.system()}; load average {load} when the build ended"
 
 
-def data_files(data_dir: Path) -> list[dict]:
-    paths = [SQUAD_FILE, *ARCD_FILES] + [f"tatoeba/tatoeba.{c}-eng.{side}" for c in TATOEBA_LANGUAGES for side in (c, "eng")]
-    return [
-        {"path": p, "role": "monolingual QA pairs" if not p.startswith("tatoeba") else "translation pairs (X-Y)",
-         "licence": LICENCES[p.split("/")[0]], "sha256": sha256_of(Path(data_dir) / p)}
-        for p in paths
+@dataclass
+class Build:
+    args: argparse.Namespace
+    log: Callable[[str], None]
+    device: torch.device
+    data_dir: Path
+    work: Path
+    timings: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    @property
+    def built_data(self) -> Path:
+        return self.work / "data"
+
+    @property
+    def tokenizer_path(self) -> Path:
+        return self.work / TOKENIZER_FILE
+
+    @property
+    def init_path(self) -> Path:
+        return self.work / "shared-init.pt"
+
+    def read_json(self, name: str) -> dict:
+        return json.loads((self.work / name).read_text(encoding="utf-8"))
+
+    def write_json(self, name: str, value: dict) -> None:
+        (self.work / name).write_text(json.dumps(value, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def step_data(build: Build) -> None:
+    subprocess.run(["bash", str(REPO_ROOT / "native-models" / "data" / "install-data-deps.sh")], check=True)
+    build_data(build.data_dir, build.built_data, build.log)
+    pairs = multilingual_qa_pairs(build.built_data) + translation_pairs(build.built_data, build.data_dir)
+    leaks = leaked_texts(pairs, build.data_dir)
+    if leaks:
+        raise SystemExit(f"{len(leaks)} training texts are evaluation texts (XQuAD/XQuAD-R), e.g. {leaks[:3]}")
+
+
+def step_tokenizer(build: Build) -> None:
+    vocab = build_tokenizer(build.built_data, build.data_dir, build.args.vocab_size, build.tokenizer_path)
+    rates = unknown_rates(build.tokenizer_path, build.data_dir)
+    build.write_json("tokenizer.json.stats", {"vocab_size": len(vocab), "xquad_r": rates})
+    build.log(f"tokenizer: {len(vocab)} tokens; [UNK] share on XQuAD-R: " + ", ".join(f"{k} {v['unknown']:.2%}" for k, v in rates.items()))
+
+
+def vocab_size(build: Build) -> int:
+    return build.read_json("tokenizer.json.stats")["vocab_size"]
+
+
+def step_init(build: Build) -> None:
+    args = build.args
+    pairs, _ = split_pairs(translation_pairs(build.built_data, build.data_dir))
+    tokens = TokenTable(build.tokenizer_path, pairs, MAX_LENGTH)
+    torch.manual_seed(args.seed)
+    model = Encoder(encoder_config(vocab_size(build), args.layers))
+    history = train_run(
+        model, pairs, tokens, SamplerConfig(regime="cross", batch_size=args.init_batch_size, seed=args.seed, hard_negatives=False),
+        TrainConfig(steps=args.init_steps, learning_rate=args.init_lr, seed=args.seed), build.device, build.log,
+    )  # fmt: skip
+    save_checkpoint(model.cpu(), build.init_path)
+    build.write_json("init.json", {
+        "steps": args.init_steps, "batch_size": args.init_batch_size, "learning_rate": args.init_lr, "pairs": len(pairs),
+        "seconds": history["seconds"], "final_loss": history["final_loss"], "sha256": sha256_of(build.init_path),
+    })  # fmt: skip
+
+
+def step_checkpoints(build: Build) -> None:
+    """Both regimes train at once, each in its own process (train.train, --threads each): the runs
+    are independent given the initialisation and seed, and two single-threaded processes use two
+    cores better than one process whose small matrices split over two OpenMP threads (which stall
+    each other on a loaded machine)."""
+    args = build.args
+    threads = torch.get_num_threads()
+    runs = []
+    for checkpoint, regime in CHECKPOINTS:
+        run_dir = build.work / f"{FAMILY}-{checkpoint}"
+        command = [
+            "bash", str(REPO_ROOT / "native-models" / "python.sh"), "train.train", "--init", str(build.init_path),
+            "--tokenizer", str(build.tokenizer_path), "--built-data", str(build.built_data), "--out", str(run_dir),
+            "--regime", regime, "--alpha", str(args.alpha), "--steps", str(args.steps), "--batch-size", str(args.batch_size),
+            "--lr", str(args.lr), "--seed", str(args.seed), "--device", args.device, "--threads", str(threads),
+            "--max-length", str(MAX_LENGTH),
+        ]  # fmt: skip
+        run_dir.mkdir(parents=True, exist_ok=True)
+        log = open(run_dir / "train.log", "w", encoding="utf-8")
+        runs.append((checkpoint, regime, run_dir, subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT), log))
+    failed = []
+    for checkpoint, _, run_dir, process, log in runs:
+        if process.wait() != 0:
+            failed.append(f"{checkpoint} (exit {process.returncode}; see {run_dir / 'train.log'})")
+        log.close()
+    if failed:
+        raise SystemExit("training failed: " + ", ".join(failed))
+    for checkpoint, regime, run_dir, _, _ in runs:
+        history = json.loads((run_dir / "history.json").read_text(encoding="utf-8"))
+        folder = export_folder(build, load_checkpoint(run_dir / "checkpoint.pt").eval(), f"{FAMILY}-{checkpoint}", checkpoint, regime)
+        build.log(f"{FAMILY}-{checkpoint}: final loss {history['final_loss']:.3f}, validation {history['validation']}, {history['seconds']:.0f} s → {folder}")
+
+
+def export_folder(build: Build, model: Encoder, name: str, checkpoint: str, regime: str) -> Path:
+    args = build.args
+    folder = args.out_dir / name
+    if folder.exists():
+        shutil.rmtree(folder)
+    write_model_folder(
+        folder, model, build.tokenizer_path.read_text(encoding="utf-8"), name=name, family=FAMILY, checkpoint=checkpoint,
+        pooling="mean", normalize=True, max_length=MAX_LENGTH, prefixes=(QUERY_PREFIX, PASSAGE_PREFIX),
+        licence=f"{WEIGHTS_LICENCE} (weights and tokenizer; trained on GPL-2+, CC BY-SA, MPL-2.0, Unicode, CC BY and MIT data: see MODEL-CARD.md)",
+        provenance=(
+            f"Trained from scratch by native-models/train/build_default.py (seed {args.seed}, {args.init_steps} shared-init steps "
+            f"+ {args.steps} {REGIME_LABELS[regime]} steps) on multilingual data built from Debian packages; see MODEL-CARD.md."
+        ),
+    )  # fmt: skip
+    onnx_bytes = (folder / MODEL_FILE).stat().st_size
+    if onnx_bytes > MAX_ONNX_BYTES:
+        raise SystemExit(f"{folder / MODEL_FILE} is {onnx_bytes} bytes, over the {MAX_ONNX_BYTES} limit")
+    write_reference(folder, reference_cases(model, build.tokenizer_path))
+    return folder
+
+
+def step_evaluate(build: Build) -> None:
+    folders = [str(build.args.out_dir / f"{FAMILY}-{checkpoint}") for checkpoint, _ in CHECKPOINTS]
+    results = build.work / "results.json"
+    command = [
+        "node", "main/cli/xlir.mjs", "run", *[x for f in folders for x in ("--model", f)], "--data-dir", str(build.data_dir),
+        "--threads", "1", "--no-history", "--no-roofline", "--json", str(results),
     ]  # fmt: skip
+    build.log("evaluate: " + " ".join(command))
+    subprocess.run(["bash", "-c", f'. "{REPO_ROOT}/build/use-node.sh" && exec "$@"', "xlir", *command], cwd=REPO_ROOT, check=True)
+
+
+def step_cards(build: Build) -> None:
+    args = build.args
+    manifest = json.loads((build.built_data / "manifest.json").read_text(encoding="utf-8"))
+    init = build.read_json("init.json")
+    stats = build.read_json("tokenizer.json.stats")
+    results = build.work / "results.json"
+    sibling_names = [f"{FAMILY}-{checkpoint}" for checkpoint, _ in CHECKPOINTS]
+    for checkpoint, regime in CHECKPOINTS:
+        name = f"{FAMILY}-{checkpoint}"
+        folder = args.out_dir / name
+        history = json.loads((build.work / name / "history.json").read_text(encoding="utf-8"))
+        model = load_checkpoint(build.work / name / "checkpoint.pt")
+        record = {
+            "name": name,
+            "checkpoint": checkpoint,
+            "sibling_names": sibling_names,
+            "seed": args.seed,
+            "max_length": MAX_LENGTH,
+            "encoder": model.config.to_dict(),
+            "parameters": parameter_count(model),
+            "onnx_bytes": (folder / MODEL_FILE).stat().st_size,
+            "weights_licence": WEIGHTS_LICENCE,
+            "init": init,
+            "training": {
+                **{k: v for k, v in history.items() if k not in ("losses", "sampler", "train", "validation")},
+                **history["train"],
+                "batch_size": args.batch_size,
+                "regime_label": REGIME_LABELS[regime],
+                "validation_loss": history["validation"],
+                "loss_every_10_steps": history["losses"][::10],
+            },
+            "unknown_token_rate": stats["xquad_r"],
+            "data": {k: manifest[k] for k in ("sources", "shared_data", "lexicon_entries", "parallel_rows", "qa_items", "qa_items_per_language", "qa_word_coverage", "files")},
+            "build_timings": build.timings,
+            "machine": machine_description(),
+            "torch": torch.__version__,
+            "onnx": onnx.__version__,
+            "built": datetime.date.today().isoformat(),
+        }
+        (folder / "training.json").write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_model_card(folder, results if results.exists() else None)
+        build.log(f"{name}: card written")
+
+
+STEPS: tuple[tuple[str, Callable[[Build], None]], ...] = (
+    ("data", step_data),
+    ("tokenizer", step_tokenizer),
+    ("init", step_init),
+    ("checkpoints", step_checkpoints),
+    ("evaluate", step_evaluate),
+    ("cards", step_cards),
+)
 
 
 def reference_cases(model: Encoder, tokenizer_path: Path) -> list[dict]:
@@ -103,113 +301,46 @@ def write_reference(folder: Path, cases: list[dict]) -> None:
     (folder / "reference.json").write_text(f'{{"note": {json.dumps(note)},\n "cases": [\n{lines}\n]}}\n', encoding="utf-8")
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out-dir", type=Path, default=REPO_ROOT / "native-models" / "default")
     parser.add_argument("--work-dir", type=Path, default=REPO_ROOT / ".cache" / "native-models" / "default-build")
     parser.add_argument("--data-dir", type=Path, default=None, help="shared data folder (default: $XLIR_DATA_DIR or ../shared/data)")
-    parser.add_argument("--vocab-size", type=int, default=8000)
-    parser.add_argument("--init-steps", type=int, default=300, help="X-Y translation-ranking steps of the shared initialisation")
-    parser.add_argument("--steps", type=int, default=250, help="fine-tuning steps of each checkpoint")
-    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--from", dest="start", choices=[name for name, _ in STEPS], default=STEPS[0][0], help="first step to run")
+    parser.add_argument("--to", dest="stop", choices=[name for name, _ in STEPS], default=STEPS[-1][0], help="last step to run")
+    parser.add_argument("--vocab-size", type=int, default=14000)
+    parser.add_argument("--layers", type=int, default=2)
+    parser.add_argument("--init-steps", type=int, default=1000, help="translation-ranking steps of the shared initialisation")
+    parser.add_argument("--init-batch-size", type=int, default=64)
     parser.add_argument("--init-lr", type=float, default=1e-3)
-    parser.add_argument("--lr", type=float, default=5e-4)
+    parser.add_argument("--steps", type=int, default=350, help="fine-tuning steps of each checkpoint")
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--lr", type=float, default=3e-4)
     parser.add_argument("--alpha", type=float, default=0.5, help="hybrid: probability of an X-X-mono batch")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--device", default="cpu", help="cpu (default: the committed pair), cuda or auto")
-    parser.add_argument("--threads", type=int, default=None)
-    args = parser.parse_args()
+    parser.add_argument("--threads", type=int, default=1, help="CPU threads of each training process (default 1: the two regimes train in parallel, one process each)")
+    return parser.parse_args()
 
+
+def main() -> None:
+    args = parse_args()
     set_threads(args.threads)
-    device = pick_device(args.device)
-    data_dir = args.data_dir or default_data_dir()
-    work = args.work_dir
-    work.mkdir(parents=True, exist_ok=True)
-    log = lambda message: print(message, flush=True)  # noqa: E731
-
-    pairs = training_pairs(data_dir)
-    leaks = leaked_texts(pairs, data_dir)
-    if leaks:
-        raise SystemExit(f"{len(leaks)} training texts are evaluation texts (XQuAD/XQuAD-R), e.g. {leaks[:3]}")
-    train, validation = split_pairs(pairs)
-
-    started = time.monotonic()
-    tokenizer_path = work / TOKENIZER_FILE
-    vocab = build_tokenizer(data_dir, args.vocab_size, tokenizer_path)
-    log(f"tokenizer: {len(vocab)} tokens ({time.monotonic() - started:.0f} s)")
-    tokens = TokenTable(tokenizer_path, train + validation, MAX_LENGTH)
-
-    torch.manual_seed(args.seed)
-    model = Encoder(encoder_config(len(vocab)))
-    translation = [p for p in train if not p.monolingual]
-    init_history = train_run(
-        model, translation, tokens, SamplerConfig(regime="cross", batch_size=args.batch_size, seed=args.seed),
-        TrainConfig(steps=args.init_steps, learning_rate=args.init_lr, seed=args.seed), device, log,
-    )  # fmt: skip
-    init_path = work / "shared-init.pt"
-    save_checkpoint(model.cpu(), init_path)
-    init_record = {"steps": args.init_steps, "seconds": init_history["seconds"], "final_loss": init_history["final_loss"], "sha256": sha256_of(init_path)}
-
-    sibling_names = [f"{FAMILY}-{checkpoint}" for checkpoint, _ in CHECKPOINTS]
-    tokenizer_text = tokenizer_path.read_text(encoding="utf-8")
-    machine = cpu_name()
-    for checkpoint, regime in CHECKPOINTS:
-        name = f"{FAMILY}-{checkpoint}"
-        model = Encoder(encoder_config(len(vocab)))
-        model.load_state_dict(torch.load(init_path)["state_dict"])
-        sampler = SamplerConfig(regime=regime, batch_size=args.batch_size, seed=args.seed, alpha=args.alpha)
-        config = TrainConfig(steps=args.steps, learning_rate=args.lr, seed=args.seed)
-        history = train_run(model, train, tokens, sampler, config, device, log)
-        history["validation"] = validation_loss(model, validation, tokens, config, device, args.batch_size)
-        model = model.cpu().eval()
-        save_checkpoint(model, work / name / "checkpoint.pt")
-        save_hf_layout(model, work / name / "hf", tokenizer_path)
-        (work / name / "history.json").write_text(json.dumps(history) + "\n", encoding="utf-8")
-
-        folder = args.out_dir / name
-        if folder.exists():
-            shutil.rmtree(folder)
-        write_model_folder(
-            folder, model, tokenizer_text, name=name, family=FAMILY, checkpoint=checkpoint, pooling="mean",
-            normalize=True, max_length=MAX_LENGTH, prefixes=(QUERY_PREFIX, PASSAGE_PREFIX),
-            licence="MIT (XLIR Bench weights); trained on Tatoeba (CC BY 2.0 FR), ARCD (MIT; Wikipedia text CC BY-SA), SQuAD v1.1 train sample (CC BY-SA 4.0)",
-            provenance=(
-                f"Demo-quality encoder trained from scratch by native-models/train/build_default.py (seed {args.seed}, "
-                f"{args.init_steps} shared-init steps + {args.steps} {REGIME_LABELS[regime]} steps); see MODEL-CARD.md."
-            ),
-        )  # fmt: skip
-        onnx_bytes = (folder / MODEL_FILE).stat().st_size
-        if onnx_bytes > MAX_ONNX_BYTES:
-            raise SystemExit(f"{folder / MODEL_FILE} is {onnx_bytes} bytes, over the {MAX_ONNX_BYTES} limit")
-        write_reference(folder, reference_cases(model, tokenizer_path))
-        record = {
-            "name": name,
-            "checkpoint": checkpoint,
-            "sibling_names": sibling_names,
-            "seed": args.seed,
-            "max_length": MAX_LENGTH,
-            "encoder": model.config.to_dict(),
-            "parameters": parameter_count(model),
-            "onnx_bytes": onnx_bytes,
-            "init": init_record,
-            "training": {
-                **{k: v for k, v in history.items() if k not in ("losses", "sampler", "train", "validation")},
-                **history["train"],
-                "batch_size": args.batch_size,
-                "regime_label": REGIME_LABELS[regime],
-                "validation_loss": history["validation"],
-                "loss_every_10_steps": history["losses"][::10],
-            },
-            "data_files": data_files(data_dir),
-            "machine": machine,
-            "torch": torch.__version__,
-            "onnx": onnx.__version__,
-            "built": datetime.date.today().isoformat(),
-        }
-        (folder / "training.json").write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        write_model_card(folder)
-        log(f"{name}: {onnx_bytes:,} bytes, final loss {history['final_loss']:.3f}, validation {history['validation']}, {history['seconds']:.0f} s")
-    log(f"done in {time.monotonic() - started:.0f} s")
+    args.work_dir.mkdir(parents=True, exist_ok=True)
+    build = Build(args, lambda m: print(m, flush=True), pick_device(args.device), args.data_dir or default_data_dir(), args.work_dir)
+    timings_path = args.work_dir / "timings.json"
+    if timings_path.exists():
+        build.timings = json.loads(timings_path.read_text(encoding="utf-8"))
+    names = [name for name, _ in STEPS]
+    for name, step in STEPS[names.index(args.start) : names.index(args.stop) + 1]:
+        wall, cpu = time.monotonic(), cpu_seconds()
+        build.log(f"== step {name}")
+        step(build)
+        build.timings[name] = {"wall_s": round(time.monotonic() - wall, 1), "cpu_s": round(cpu_seconds() - cpu, 1)}
+        timings_path.write_text(json.dumps(build.timings, indent=1) + "\n", encoding="utf-8")
+        build.log(f"== step {name}: {build.timings[name]['wall_s']:.0f} s wall, {build.timings[name]['cpu_s']:.0f} s CPU")
+    total = {k: round(sum(t[k] for t in build.timings.values()), 1) for k in ("wall_s", "cpu_s")}
+    build.log(f"done: {total['wall_s']:.0f} s wall, {total['cpu_s']:.0f} s CPU over the steps {', '.join(build.timings)}")
 
 
 if __name__ == "__main__":

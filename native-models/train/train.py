@@ -28,7 +28,7 @@ from xlir_encoder.architecture import Encoder, EncoderConfig
 from xlir_encoder.hf_layout import save_hf_layout
 
 from .contrastive import batch_loss
-from .data import Pair, default_data_dir, monolingual_pairs, tatoeba_pairs
+from .data import BUILT_DATA_DIR, Pair, multilingual_qa_pairs
 from .samplers import REGIMES, Batch, BatchSampler, SamplerConfig
 from .tokenized import TokenTable
 
@@ -54,8 +54,9 @@ def split_pairs(pairs: Sequence[Pair]) -> tuple[list[Pair], list[Pair]]:
     return train, [p for p in pairs if is_validation(p)]
 
 
-def training_pairs(data_dir: Path) -> list[Pair]:
-    return monolingual_pairs(data_dir) + tatoeba_pairs(data_dir)
+def training_pairs(built_dir: Path = BUILT_DATA_DIR) -> list[Pair]:
+    """The regimes' pairs: multilingual QA, X-X and X-Y (train/data.py)."""
+    return multilingual_qa_pairs(built_dir)
 
 
 def pick_device(name: str) -> torch.device:
@@ -178,12 +179,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto")
     parser.add_argument("--threads", type=int, default=None, help="CPU threads (default: min(2, cores))")
-    parser.add_argument("--data-dir", type=Path, default=None, help="shared data folder (default: $XLIR_DATA_DIR or ../shared/data)")
+    parser.add_argument("--built-data", type=Path, default=BUILT_DATA_DIR, help="output folder of data.build_data (qa.jsonl)")
     args = parser.parse_args()
 
     set_threads(args.threads)
     device = pick_device(args.device)
-    train, validation = split_pairs(training_pairs(args.data_dir or default_data_dir()))
+    train, validation = split_pairs(training_pairs(args.built_data))
     tokens = TokenTable(args.tokenizer, train + validation, args.max_length)
     model = load_checkpoint(args.init)
     sampler_config = SamplerConfig(

@@ -34,15 +34,15 @@ def train_unigram(texts: list[str], vocab_size: int, out_dir: Path) -> Path:
     return path
 
 
-def build_tokenizer(data_dir: Path, vocab_size: int, out_dir: Path) -> Path:
-    texts = [text for language_texts in corpus_texts(data_dir).values() for text in language_texts]
+def build_tokenizer(built_dir: Path, data_dir: Path, vocab_size: int, out_dir: Path) -> Path:
+    texts = [text for language_texts in corpus_texts(built_dir, data_dir).values() for text in language_texts]
     model_path = train_unigram(texts, vocab_size, Path(out_dir))
     return write_tokenizer_json(model_path, Path(out_dir) / "tokenizer.json")
 
 
 def main() -> None:
     args = tokenizer_training_args(__doc__, "folder for sentencepiece.bpe.model and tokenizer.json")
-    path = build_tokenizer(args.data_dir, args.vocab_size, args.out)
+    path = build_tokenizer(args.built_data, args.data_dir, args.vocab_size, args.out)
     print(f"{path}: {args.vocab_size} pieces")
 
 

@@ -14,10 +14,16 @@ import heapq
 import string
 import unicodedata
 from collections import Counter, defaultdict
+from typing import Iterable
 
 from xlir_encoder.tokenizer_json import CONTINUATION_PREFIX, SPECIAL_TOKENS
 
 LANGUAGE_SMOOTHING = 0.3
+# Characters kept per language, most frequent first, until they cover this share of its text
+# (SentencePiece's character_coverage): rare characters would each cost a vocabulary entry.
+CHARACTER_COVERAGE = 0.9995
+# Words seen once in their language teach no merge worth a vocabulary entry and slow the merge loop.
+MIN_WORD_COUNT = 2
 
 
 def is_cjk(cp: int) -> bool:
@@ -43,17 +49,48 @@ def pre_tokenize(text: str) -> list[str]:
     return "".join(chars).lower().split()
 
 
-def weighted_word_counts(texts_by_language: dict[str, list[str]]) -> Counter:
-    counts: Counter = Counter()
-    sizes = {language: sum(len(t) for t in texts) for language, texts in texts_by_language.items()}
-    total = sum(sizes.values())
+def language_word_counts(texts_by_language: dict[str, list[str]]) -> dict[str, Counter]:
+    """Pre-tokenized words and their counts, per language (one pass over the text)."""
+    counts: dict[str, Counter] = {}
     for language, texts in texts_by_language.items():
+        found: Counter = Counter()
+        for text in texts:
+            found.update(pre_tokenize(text))
+        counts[language] = found
+    return counts
+
+
+def weighted_word_counts(per_language: dict[str, Counter]) -> Counter:
+    counts: Counter = Counter()
+    sizes = {language: sum(len(w) * c for w, c in found.items()) for language, found in per_language.items()}
+    total = sum(sizes.values())
+    for language, found in per_language.items():
+        if not sizes[language]:
+            continue
         share = (sizes[language] / total) ** LANGUAGE_SMOOTHING
         weight = share / sizes[language] * total  # mass ∝ size^0.3 instead of size
-        for text in texts:
-            for word in pre_tokenize(text):
-                counts[word] += weight
+        for word, count in found.items():
+            # Thai has no spaces: its "words" are whole runs, which rarely repeat.
+            if count >= MIN_WORD_COUNT or language == "th":
+                counts[word] += count * weight
     return counts
+
+
+def covered_characters(per_language: dict[str, Counter], coverage: float = CHARACTER_COVERAGE) -> set[str]:
+    """Per language, its most frequent characters up to `coverage` of its characters; their union."""
+    kept: set[str] = set()
+    for found in per_language.values():
+        frequency: Counter = Counter()
+        for word, count in found.items():
+            for char in word:
+                frequency[char] += count
+        total, running = sum(frequency.values()), 0
+        for char, count in frequency.most_common():
+            if running >= coverage * total:
+                break
+            kept.add(char)
+            running += count
+    return kept
 
 
 def word_symbols(word: str) -> list[str]:
@@ -64,9 +101,14 @@ def merge_symbols(left: str, right: str) -> str:
     return left + right[len(CONTINUATION_PREFIX) :]
 
 
-def train_wordpiece_vocab(texts_by_language: dict[str, list[str]], vocab_size: int) -> list[str]:
-    """Returns the vocabulary: SPECIAL_TOKENS, the alphabet, then merged symbols in merge order."""
-    counts = weighted_word_counts(texts_by_language)
+def train_wordpiece_vocab(texts_by_language: dict[str, list[str]], vocab_size: int, extra_characters: Iterable[str] = ()) -> list[str]:
+    """Returns the vocabulary: SPECIAL_TOKENS, the alphabet (covered characters and
+    `extra_characters`), then merged symbols in merge order."""
+    per_language = language_word_counts(texts_by_language)
+    counts = weighted_word_counts(per_language)
+    kept = covered_characters(per_language) | set(extra_characters)
+    # Words with a character outside the alphabet would become [UNK] anyway: they teach no merge.
+    counts = Counter({w: c for w, c in counts.items() if all(ch in kept for ch in w)})
     words = [word_symbols(w) for w in counts]
     weights = list(counts.values())
     alphabet = dict.fromkeys(
@@ -75,6 +117,9 @@ def train_wordpiece_vocab(texts_by_language: dict[str, list[str]], vocab_size: i
     )
     for symbols in words:
         alphabet.update(dict.fromkeys(symbols))
+    # Every covered character, also those seen only in rare words, so that it never becomes [UNK].
+    for char in sorted(kept):
+        alphabet.update(dict.fromkeys([char] if is_cjk(ord(char)) else [char, CONTINUATION_PREFIX + char]))
     vocab = list(SPECIAL_TOKENS) + [s for s in alphabet if s not in SPECIAL_TOKENS]
     if len(vocab) >= vocab_size:
         raise ValueError(f"vocab_size {vocab_size} is smaller than the alphabet ({len(vocab)} symbols)")

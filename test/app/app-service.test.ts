@@ -12,6 +12,7 @@ import { openHistory } from '../../main/store/open-history.ts';
 import { startRecording } from '../../main/store/run-recorder.ts';
 import { storeResult } from '../../main/store/runs.ts';
 import type { RunResult } from '../../main/engine/run/run-result.ts';
+import { bundledDataDir } from '../../main/engine/datasets/bundled-data.ts';
 import { dataDir, quickConfig, tinyEncoderDir, tinyModelCopy } from '../run/fixtures.ts';
 import { syntheticResult } from '../store/synthetic-result.ts';
 import { failure } from './call-failure.ts';
@@ -259,5 +260,17 @@ describe('app service: models, datasets and preferences', () => {
     expect(datasets.find((d) => d.name === 'xquad-r')).toMatchObject({ found: true, location: path.join(dataDir, 'xquad-r') });
     const elsewhere = (await service.call('listDatasets', { dataDir: tmp('other') })) as ApiOutputs['listDatasets'];
     expect(elsewhere.find((d) => d.name === 'xquad-r')?.found).toBe(false);
+  });
+
+  it('uses the bundled XQuAD-R when serve names no data folder (and XLIR_DATA_DIR is unset)', async () => {
+    const saved = process.env.XLIR_DATA_DIR;
+    delete process.env.XLIR_DATA_DIR;
+    try {
+      const { service } = freshService();
+      const datasets = (await service.call('listDatasets', {})) as ApiOutputs['listDatasets'];
+      expect(datasets.find((d) => d.name === 'xquad-r')).toMatchObject({ found: true, bundled: true, location: path.join(bundledDataDir(), 'xquad-r') });
+    } finally {
+      if (saved !== undefined) process.env.XLIR_DATA_DIR = saved;
+    }
   });
 });

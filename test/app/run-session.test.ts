@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { apiError } from '../../main/app/api-error.ts';
 import { createAppService, type AppService } from '../../main/app/app-service.ts';
 import type { ApiOutputs, AppEvent } from '../../main/contract/app-api.ts';
+import { listActiveRuns, registerActiveRun } from '../../main/store/active-runs.ts';
 import { quickConfig, tinyEncoderDir } from '../run/fixtures.ts';
 
 /** A quick run without the parts that take longest and are tested elsewhere. */
@@ -12,9 +13,9 @@ const config = (overrides: Record<string, unknown> = {}) => quickConfig([tinyEnc
 /** A run that goes on until cancelled (within any test's time). */
 const endless = () => config({ quality: false, scenario: { kind: 'single-stream', warmupQueries: 1, minQueries: 1_000_000, minDurationMs: 600_000 } });
 
-function service(): { service: AppService; events: AppEvent[] } {
+function service(homeDir = mkdtempSync(path.join(os.tmpdir(), 'xlir-app-run-'))): { service: AppService; events: AppEvent[] } {
   const events: AppEvent[] = [];
-  const s = createAppService({ homeDir: mkdtempSync(path.join(os.tmpdir(), 'xlir-app-run-')), warn: () => {} });
+  const s = createAppService({ homeDir, warn: () => {} });
   s.onEvent((e) => events.push(e));
   return { service: s, events };
 }
@@ -100,6 +101,36 @@ describe('runs started from the app', () => {
 
     expect(await codeOf(s.call('startRun', { config: config({ models: ['no-such-model'] }) }))).toEqual({ status: 404, code: 'MODEL_NOT_FOUND' });
     expect(await s.call('listRuns', {})).toHaveLength(1);
+    await s.close();
+  });
+
+  it('lists its run among the machine\'s active runs while it runs, and sees the others', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'xlir-app-run-'));
+    const { service: s, events } = service(home);
+    const other = registerActiveRun(home, { runId: 'cli-run-alongside', kind: 'run' });
+    const { runId } = (await s.call('startRun', { config: endless() })) as ApiOutputs['startRun'];
+    await eventMatching(s, events, isMeasuring);
+    expect(listActiveRuns(home).map((r) => [r.runId, r.kind])).toEqual([['cli-run-alongside', 'run'], [runId, 'serve']]);
+    await s.call('cancelRun', { runId });
+    await eventMatching(s, events, isEnd);
+    expect(listActiveRuns(home).map((r) => r.runId)).toEqual(['cli-run-alongside']);
+    other.release();
+    const stored = (await s.call('getRun', { ref: runId })) as ApiOutputs['getRun'];
+    expect(stored.result!.measurementQuality).toMatchObject({ level: 'busy', otherRuns: [{ runId: 'cli-run-alongside', kind: 'run', pid: process.pid }] });
+    await s.close();
+  });
+
+  it('calibrates: the first model against itself, latency only; the noise floor becomes the machine\'s calibration', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'xlir-app-run-'));
+    const { service: s, events } = service(home);
+    expect(await s.call('getCalibration', {})).toBeNull();
+    const { runId } = (await s.call('startCalibration', { config: config({ models: [tinyEncoderDir, 'xlir-mini-hybrid'] }) })) as ApiOutputs['startCalibration'];
+    expect(events[0]).toMatchObject({ type: 'run-started', runId, config: { models: [tinyEncoderDir, tinyEncoderDir], quality: false, lexicalFloor: false, roofline: false } });
+    expect(await eventMatching(s, events, isEnd)).toEqual({ type: 'run-finished', runId, status: 'completed' });
+    const stored = (await s.call('getRun', { ref: runId })) as ApiOutputs['getRun'];
+    const floor = stored.result!.noiseFloor!;
+    expect(floor.rounds).toBe(4);
+    expect(await s.call('getCalibration', {})).toMatchObject({ runId, noiseFloor: floor });
     await s.close();
   });
 

@@ -1,26 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { HELP } from '../../main/cli/usage.ts';
 import { RunResultSchema } from '../../main/engine/run/run-result.ts';
 import { dataDir, repoRoot, tinyModelCopy } from '../run/fixtures.ts';
+import { runCli } from './run-cli.ts';
 
-const run = promisify(execFile);
-const xlir = path.join(repoRoot, 'main/cli/xlir.mjs');
-
-/** Runs the real CLI in a child process; resolves with its exit code and output, never rejects. */
-async function cli(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [xlir, ...args], { env: { ...process.env, ...env }, cwd: repoRoot });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = runCli;
 
 const quick = ['--data-dir', dataDir, '--langs', 'en,de', '--max-queries', '5', '--warmup', '1', '--min-queries', '5', '--min-duration', '0', '--bootstrap', '100'];
 
@@ -73,10 +60,16 @@ describe('xlir CLI', () => {
   });
 
   it('lists models, datasets and what can run here', async () => {
-    const models = await cli(['models', '--model-dir', path.dirname(model), '--json']);
-    expect(JSON.parse(models.stdout).models.some((m: { name: string }) => m.name === 'tiny-cli')).toBe(true);
+    // An empty user models folder: no replica generated there yet.
+    const models = await cli(['models', '--model-dir', path.dirname(model), '--json'], { XLIR_MODELS_DIR: mkdtempSync(path.join(os.tmpdir(), 'xlir-cli-models-')) });
+    const listed = JSON.parse(models.stdout);
+    expect(listed.models.some((m: { name: string }) => m.name === 'tiny-cli')).toBe(true);
+    // Replicas not generated yet are offered, with their size (XLM-R base: 277,453,056 float32 weights).
+    expect(listed.generatedOnFirstUse.find((r: { name: string }) => r.name === 'xlm-roberta-base-replica')).toEqual({ name: 'xlm-roberta-base-replica', hubId: 'FacebookAI/xlm-roberta-base', bytes: 277_453_056 * 4 });
     const datasets = await cli(['datasets', '--data-dir', dataDir, '--json']);
     expect(JSON.parse(datasets.stdout).find((d: { name: string }) => d.name === 'xquad-r')).toMatchObject({ found: true });
+    const bundled = await cli(['datasets'], { XLIR_DATA_DIR: '' });
+    expect(bundled.stdout).toMatch(/xquad-r .*\n(.*\n)*  status: +bundled \(.*xquad-r, brotli-compressed/);
     const doctor = await cli(['doctor', '--json']);
     const report = JSON.parse(doctor.stdout);
     expect(report.providers.providers.find((p: { provider: string }) => p.provider === 'cpu').ready).toBe(true);

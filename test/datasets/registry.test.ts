@@ -12,11 +12,12 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const dataDir = process.env.XLIR_DATA_DIR || path.resolve(repoRoot, '../shared/data');
 
 describe('data folder resolution', () => {
-  it('prefers --data-dir, then XLIR_DATA_DIR, then the cache under XLIR_CACHE_DIR or ~/.cache/xlir-bench', () => {
+  it('prefers --data-dir, then XLIR_DATA_DIR, then the bundled data, then the cache under XLIR_CACHE_DIR or ~/.cache/xlir-bench', () => {
     const env = { XLIR_DATA_DIR: '/env/data', XLIR_CACHE_DIR: '/cache' };
-    expect(resolveDataDir('rel/dir', env)).toEqual({ dir: path.resolve('rel/dir'), source: 'option' });
-    expect(resolveDataDir(undefined, env)).toEqual({ dir: '/env/data', source: 'env' });
-    expect(resolveDataDir(undefined, { XLIR_CACHE_DIR: '/cache' })).toEqual({ dir: '/cache/data', source: 'cache' });
+    expect(resolveDataDir('rel/dir', env, '/bundled')).toEqual({ dir: path.resolve('rel/dir'), source: 'option' });
+    expect(resolveDataDir(undefined, env, '/bundled')).toEqual({ dir: '/env/data', source: 'env' });
+    expect(resolveDataDir(undefined, { XLIR_CACHE_DIR: '/cache' }, '/bundled')).toEqual({ dir: '/bundled', source: 'bundled' });
+    expect(resolveDataDir(undefined, { XLIR_CACHE_DIR: '/cache' }, null)).toEqual({ dir: '/cache/data', source: 'cache' });
     expect(dataCacheDir({})).toBe(path.join(os.homedir(), '.cache', 'xlir-bench', 'data'));
   });
 });
@@ -28,18 +29,18 @@ describe('loadDataset', () => {
   });
   afterAll(() => server.close());
 
-  it('downloads the pinned XQuAD-R files into the cache when no data folder is given', async () => {
+  it('downloads the pinned XQuAD-R files into the cache when no data folder is given and the install has no bundled copy', async () => {
     const cache = tempDir('registry-cache');
     const { dataset, warnings } = await loadDataset(
       { name: 'xquad-r', langs: ['en', 'de'], maxQueries: 10, seed: 4 },
-      { env: { XLIR_CACHE_DIR: cache }, download: { baseUrl: server.baseUrl } },
+      { env: { XLIR_CACHE_DIR: cache }, download: { baseUrl: server.baseUrl }, bundledDataDir: null },
     );
     expect(server.requests.sort()).toEqual(['de.json', 'en.json']);
     expect(dataset.files.map((f) => f.path)).toEqual([path.join(cache, 'data', 'xquad-r', 'de.json'), path.join(cache, 'data', 'xquad-r', 'en.json')]);
     expect(dataset.queries).toHaveLength(20);
     expect(dataset.candidates).toHaveLength(1276 + 1180);
     expect(warnings).toEqual([]);
-    expect(listDatasets({}, { XLIR_CACHE_DIR: cache })[0]).toMatchObject({ name: 'xquad-r', found: false });
+    expect(listDatasets({}, { XLIR_CACHE_DIR: cache }, null)[0]).toMatchObject({ name: 'xquad-r', found: false, bundled: false });
   });
 
   it('warns, without failing, when a --data-dir file is not the pinned one, naming both hashes', async () => {
@@ -72,7 +73,7 @@ describe('loadDataset', () => {
 describe('listDatasets', () => {
   it('describes the three datasets and whether their files are at hand', () => {
     const [xquad, mlqa, custom] = listDatasets({ dataDir });
-    expect(xquad).toMatchObject({ name: 'xquad-r', found: true, location: path.join(dataDir, 'xquad-r'), licence: 'CC BY-SA 4.0' });
+    expect(xquad).toMatchObject({ name: 'xquad-r', found: true, bundled: false, location: path.join(dataDir, 'xquad-r'), licence: 'CC BY-SA 4.0' });
     expect(xquad.languages).toHaveLength(11);
     expect(mlqa).toMatchObject({ name: 'mlqa-r', found: false, languages: ['ar', 'de', 'en', 'es', 'hi', 'vi', 'zh'] });
     expect(mlqa.licence).toMatch(/CC BY-NC 4\.0/);

@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
+import { currentProcessIdentity } from '../../main/engine/machine/process-identity.ts';
 import { expect, repoRoot, test } from './serve-fixture.ts';
 
 /**
@@ -384,6 +385,63 @@ test('runs the offline and the server scenario from the form; a reload afterward
   await screenshots(page, 'live-after-reload', ['light']);
   await page.getByTestId('live-last-run').getByRole('link', { name: 'its results page' }).click();
   await expect(page).toHaveURL(new RegExp(`#/runs/${serverRun}$`));
+});
+
+test('warns on the results page and in the report when another xlir run was active', async ({ page, served }) => {
+  test.setTimeout(300_000);
+  // Another xlir process measuring on this machine, as its registry entry says (this test's own live process).
+  const entries = path.join(served.home, 'active-runs');
+  mkdirSync(entries, { recursive: true });
+  const { pid, startTime } = currentProcessIdentity();
+  const other = path.join(entries, 'e2e-concurrent-run.json');
+  writeFileSync(other, JSON.stringify({ runId: 'e2e-concurrent-run', kind: 'run', pid, startTime, startedAt: new Date().toISOString() }));
+  try {
+    await openApp(page, served.url);
+    await configureLatencyRun(page, 'Server');
+    await page.getByRole('radio', { name: /^Single-stream/ }).check();
+    const models = page.getByRole('group', { name: 'Models' });
+    await models.getByRole('checkbox', { name: 'xlir-mini-baseline' }).check();
+    await page.getByRole('checkbox', { name: /GFLOP\/s against/ }).uncheck();
+    await page.getByLabel('Rounds').fill('4');
+    await runToResults(page);
+  } finally {
+    rmSync(other, { force: true });
+  }
+  const quality = page.getByTestId('measurement-quality');
+  await expect(quality).toContainText('Measurement quality: busy');
+  await expect(quality).toContainText(`another xlir run was active at the same time: run e2e-conc (pid ${pid})`);
+  await expect(quality).toContainText('A latency difference measured now is reported as inconclusive');
+  // The verdict either found no difference, or withholds it.
+  await expect(page.getByTestId('verdict').locator('.verdict')).toContainText(/inconclusive: the machine was busy|no difference beyond noise/);
+  await expect(page.getByTestId('verdict')).toContainText(/Interval: Student's t across 4 paired rounds/);
+  await screenshots(page, 'results-busy', ['light']);
+
+  const exportBox = page.getByTestId('export');
+  await exportBox.getByLabel('Report format').selectOption('html');
+  const [download] = await Promise.all([page.waitForEvent('download'), exportBox.getByRole('button', { name: 'Download' }).click()]);
+  const report = readFileSync((await download.path())!, 'utf8');
+  expect(report).toContain('<strong>Measurement quality:</strong> <span class="badge busy">busy</span>');
+  expect(report).toContain('another xlir run was active at the same time: run e2e-conc');
+});
+
+test('calibrates from the form: the first chosen model against itself, and shows the noise floor', async ({ page, served }) => {
+  test.setTimeout(300_000);
+  await openApp(page, served.url);
+  await configureLatencyRun(page, 'Server');
+  await page.getByRole('radio', { name: /^Single-stream/ }).check();
+  await page.getByRole('checkbox', { name: /GFLOP\/s against/ }).uncheck();
+  await page.getByLabel('Rounds').fill('4');
+  await expect(page.getByTestId('calibration-status')).toContainText('Not calibrated');
+  await page.getByTestId('calibrate').click();
+  await expect(page).toHaveURL(/#\/live$/);
+  const runId = (await (await waitForEnd(page)).getAttribute('data-run-id'))!;
+  await page.getByRole('link', { name: 'See the results' }).click();
+  await expect(page).toHaveURL(new RegExp(`#/runs/${runId}$`));
+  await expect(page.getByTestId('noise-floor')).toContainText(/Noise floor of xlir-mini-hybrid: a run of 4 rounds \(\d+ s\) resolves differences of [\d.]+% or more/);
+  await expect(page.getByTestId('measurement-quality')).not.toContainText('another xlir run');
+  await screenshots(page, 'results-calibration', ['light']);
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Configure' }).click();
+  await expect(page.getByTestId('calibration-status')).toContainText(/This machine's noise floor \(xlir-mini-hybrid, \d{4}-/);
 });
 
 test('keeps a trace of over 100k points smooth (opt-in: XLIR_E2E_LONG_TRACE=1, about four minutes here)', async ({ page, served }) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareLatency } from '../../main/engine/latency/compare.ts';
+import { compareLatency, LatencyComparisonSchema } from '../../main/engine/latency/compare.ts';
 import type { StageTimes } from '../../main/engine/latency/latency-sample.ts';
 import { createRng } from '../../main/engine/random/seeded.ts';
 
@@ -62,10 +62,59 @@ describe('compareLatency', () => {
     expect(c.median.verdict).toMatch(/no difference beyond noise, but not practically equal either/);
   });
 
+  it('does not call a difference of exactly the practical threshold practically equal', () => {
+    // 5 / 4 = 1.25 exactly: |ratio − 1| = 0.25 is not below 0.25.
+    const c = compareLatency(constant(4), constant(5), { seed: 1, resamples: 50, practicalThreshold: 0.25 });
+    expect(c.median).toMatchObject({ ratio: 1.25, practicallyEqual: false, withinNoise: false });
+    expect(compareLatency(constant(4), constant(5), { seed: 1, resamples: 50, practicalThreshold: 0.26 }).median.practicallyEqual).toBe(true);
+  });
+
   it('uses the practical threshold and confidence it is given', () => {
     const c = compareLatency(constant(4.0), constant(4.2), { seed: 1, resamples: 100, practicalThreshold: 0.1, confidence: 0.9 });
     expect(c.median.practicallyEqual).toBe(true);
     expect(c.verdict).toContain('(90% CI 5%–5%): a real difference, but practically equal (under 10%)');
+  });
+
+  it('resamples the median as the lower middle value (nearest rank), as the estimate does', () => {
+    // Baseline 1 ms; candidate [1, 3]: a resample's median is 3 only if both draws are 3 (1 in 4).
+    // At 10 % confidence the interval is the 45th to 55th percentile of the resampled ratios: 1.
+    const c = compareLatency(constant(1, 1), [1, 3].map((ms) => constant(ms, 1)[0]), { seed: 1, resamples: 1000, confidence: 0.1 });
+    expect([c.median.ratio, c.median.ciLow, c.median.ciHigh]).toEqual([1, 1, 1]);
+    expect(c.median.withinNoise).toBe(true); // an interval [1, 1] contains 1
+    // At 95 %, the 97.5th percentile is a resample that drew 3 twice.
+    const wide = compareLatency(constant(1, 1), [1, 3].map((ms) => constant(ms, 1)[0]), { seed: 1, resamples: 1000 });
+    expect([wide.median.ciLow, wide.median.ciHigh]).toEqual([1, 3]);
+  });
+
+  it('reads the interval at the confidence asked for, over traces of different lengths (hand-computed)', () => {
+    // Baseline [4] (one query), candidate [2, 6] (two): resampled mean ratios 0.5, 1, 1.5 with chances 1/4, 1/2, 1/4.
+    const candidate = [2, 6].map((ms) => constant(ms, 1)[0]);
+    const at = (confidence: number) => compareLatency(constant(4, 1), candidate, { seed: 3, resamples: 1000, confidence }).mean;
+    expect(at(0.4)).toMatchObject({ ratio: 1, ciLow: 1, ciHigh: 1 }); // 30th and 70th percentiles
+    expect(at(0.9)).toMatchObject({ ciLow: 0.5, ciHigh: 1.5 }); // 5th and 95th
+  });
+
+  it('names a faster candidate by the share of time saved, its interval in order (hand-computed)', () => {
+    // Baseline 4 ms; candidate [1, 3]: median ratio 1/4 (resampled: 1/4 or 3/4), mean ratio 1/2 (1/4, 1/2 or 3/4).
+    const c = compareLatency(constant(4, 1), [1, 3].map((ms) => constant(ms, 1)[0]), { seed: 2, resamples: 1000 });
+    expect(c.verdict).toBe('hybrid p50 1.00 ms vs baseline 4.00 ms: hybrid is 75% faster (95% CI 25%–75%)');
+    expect(c.mean.verdict).toBe('hybrid mean 2.00 ms vs baseline 4.00 ms: hybrid is 50% faster (95% CI 25%–75%)');
+    expect(c.median).toMatchObject({ withinNoise: false, practicallyEqual: false });
+  });
+
+  it('names a slower candidate by the extra time, its interval in order, times of 100 ms and more to a tenth', () => {
+    // Baseline 100 ms; candidate [300, 500]: median ratio 3 (resampled: 3 or 5).
+    const c = compareLatency(constant(100, 1), [300, 500].map((ms) => constant(ms, 1)[0]), { seed: 2, resamples: 1000, labels: { baseline: 'A', candidate: 'B' } });
+    expect(c.verdict).toBe('B p50 300.0 ms vs A 100.0 ms: B is 200% slower (95% CI 200%–400%)');
+    expect(c.labels).toEqual({ baseline: 'A', candidate: 'B' });
+  });
+
+  it('reports the options it used', () => {
+    const c = compareLatency(constant(4), constant(4.5), { seed: 7, resamples: 30 });
+    expect(c).toMatchObject({ seed: 7, resamples: 30, confidence: 0.95, practicalThreshold: 0.02, labels: { baseline: 'baseline', candidate: 'hybrid' } });
+    expect(c.baseline).toMatchObject({ count: 50, p50Ms: 4 });
+    expect(c.candidate).toMatchObject({ count: 50, meanMs: 4.5 });
+    expect(LatencyComparisonSchema.parse(JSON.parse(JSON.stringify(c)))).toEqual(c);
   });
 
   it('is reproducible from its seed', () => {
@@ -82,9 +131,13 @@ describe('compareLatency', () => {
     expect(c.stages.candidate.share).toEqual({ tokenize: 0, encode: 1, search: 0, other: 0 });
   });
 
-  it('refuses an empty side and nonsense options', () => {
-    expect(() => compareLatency([], constant(1), { seed: 1 })).toThrow(RangeError);
-    expect(() => compareLatency(constant(1), constant(1), { seed: 1, confidence: 1 })).toThrow(RangeError);
-    expect(() => compareLatency(constant(1), constant(1), { seed: 1, resamples: 0 })).toThrow(RangeError);
+  it('refuses an empty side and nonsense options, saying which', () => {
+    expect(() => compareLatency([], constant(1), { seed: 1 })).toThrow(new RangeError('comparing latency needs at least one sample on each side'));
+    expect(() => compareLatency(constant(1), [], { seed: 1 })).toThrow(/at least one sample on each side/);
+    expect(() => compareLatency(constant(1), constant(1), { seed: 1, confidence: 1 })).toThrow(/confidence must be within \(0, 1\), got 1/);
+    expect(() => compareLatency(constant(1), constant(1), { seed: 1, confidence: 0 })).toThrow(/confidence must be within \(0, 1\), got 0/);
+    expect(() => compareLatency(constant(1), constant(1), { seed: 1, resamples: 0 })).toThrow(/resamples must be a positive integer, got 0/);
+    expect(() => compareLatency(constant(1), constant(1), { seed: 1, resamples: 1.5 })).toThrow(/resamples must be a positive integer, got 1.5/);
+    expect(compareLatency(constant(1), constant(1), { seed: 1, resamples: 1 }).median.ratio).toBe(1);
   });
 });

@@ -9,8 +9,9 @@ export interface FakeStageTimes {
 }
 
 /**
- * A system under test with deterministic stage times: each call advances the manual clock by
- * them, so every latency a scenario measures is known in advance. Records every call.
+ * A system under test with deterministic stage times, computed from the queries it is given: each
+ * call advances the manual clock by them, so every latency a scenario measures is known in
+ * advance. Records every call; refuses an empty batch, which no scenario should issue.
  */
 export class FakeProcessor implements QueryProcessor {
   readonly queryCount: number;
@@ -37,6 +38,7 @@ export class FakeProcessor implements QueryProcessor {
 
   async process(queryIndices: readonly number[], clock: Clock): Promise<ProcessedBatch> {
     if (clock !== this.#clock) throw new Error('the scenario must pass its own clock to the processor');
+    if (queryIndices.length === 0) throw new Error('the scenario issued an empty batch');
     const stages = this.#stages(queryIndices);
     this.#clock.advance(stages.tokenizeMs + stages.encodeMs + stages.searchMs);
     this.calls.push([...queryIndices]);
@@ -45,5 +47,9 @@ export class FakeProcessor implements QueryProcessor {
   }
 }
 
-/** 1 ms tokenize, 2 ms encode, 0.5 ms search: 3.5 ms per query. */
-export const constantStages = (): FakeStageTimes => ({ tokenizeMs: 1, encodeMs: 2, searchMs: 0.5 });
+/** Per query: 1 ms tokenize, 2 ms encode, 0.5 ms search, 3.5 ms in all. */
+export const constantStages = (queryIndices: readonly number[]): FakeStageTimes => ({
+  tokenizeMs: queryIndices.length,
+  encodeMs: 2 * queryIndices.length,
+  searchMs: 0.5 * queryIndices.length,
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BatchSample } from '../../main/engine/latency/latency-sample.ts';
-import { runOffline, type OfflineOptions } from '../../main/engine/latency/offline.ts';
+import { OfflineResultSchema, runOffline, type OfflineOptions } from '../../main/engine/latency/offline.ts';
 import type { LatencyEvent } from '../../main/engine/latency/scenario.ts';
 import { FakeProcessor } from './fake-processor.ts';
 import { ManualClock } from './manual-clock.ts';
@@ -17,8 +17,9 @@ describe('runOffline', () => {
   it('measures each batch size back to back and reports its throughput', async () => {
     const { processor, options } = setup();
     const result = await runOffline(processor, options);
-    expect(result.cancelled).toBe(false);
+    expect(result).toMatchObject({ scenario: 'offline', cancelled: false });
     expect(result.runs.map((r) => [r.batchSize, r.batches.length, r.queries])).toEqual([[1, 40, 40], [4, 10, 40]]);
+    expect(result.runs.every((r) => !r.cancelled && r.minQueriesMet && r.minDurationMet)).toBe(true);
     const [one, four] = result.runs;
     expect(one.queriesPerSecond).toBeCloseTo(40 / 0.12, 9); // 40 batches × 3 ms
     expect(four.queriesPerSecond).toBeCloseTo(40 / 0.06, 9); // 10 batches × 6 ms
@@ -53,17 +54,33 @@ describe('runOffline', () => {
     expect(run).toMatchObject({ minQueriesMet: true, minDurationMet: true, durationMs: 102 });
   });
 
+  it('meets a minimum duration that it reaches exactly', async () => {
+    const { processor, options } = setup({ batchSizes: [4], minQueries: 1, minDurationMs: 12 });
+    const [run] = (await runOffline(processor, options)).runs;
+    expect(run).toMatchObject({ queries: 8, durationMs: 12, cancelled: false, minQueriesMet: true, minDurationMet: true });
+  });
+
   it('starts the same seeded query order at every batch size', async () => {
     const { processor, options } = setup({ batchSizes: [2, 4], minQueries: 8 });
     const [two, four] = (await runOffline(processor, options)).runs;
     expect(two.batches.flatMap((b) => b.queryIndices)).toEqual(four.batches.flatMap((b) => b.queryIndices));
   });
 
-  it('tags events with the batch size', async () => {
+  it('is described by its schema', async () => {
+    const { processor, options } = setup({ warmupQueries: 2 });
+    const result = await runOffline(processor, options);
+    expect(OfflineResultSchema.parse(JSON.parse(JSON.stringify(result)))).toEqual(result);
+    expect(OfflineResultSchema.safeParse({ ...result, scenario: 'server' }).success).toBe(false);
+  });
+
+  it('tags events with the scenario, the phase and the batch size', async () => {
     const events: LatencyEvent<BatchSample>[] = [];
-    const { processor, options } = setup({ cadence: { everyMs: 1e9, everySamples: 5 }, onEvent: (e) => events.push(e) });
+    const { processor, options } = setup({ warmupQueries: 4, cadence: { everyMs: 1e9, everySamples: 5 }, onEvent: (e) => events.push(e) });
     await runOffline(processor, options);
-    expect(events.map((e) => [e.batchSize, e.samples.length])).toEqual([[1, 5], [1, 5], [1, 5], [1, 5], [1, 5], [1, 5], [1, 5], [1, 5], [1, 0], [4, 5], [4, 5], [4, 0]]);
+    const tags = (phase: string) => events.filter((e) => e.phase === phase).map((e) => [e.scenario, e.batchSize, e.samples.length]);
+    expect(tags('warmup')).toEqual([['offline', 1, 0], ['offline', 4, 0]]);
+    expect(tags('measure').map(([, size, n]) => [size, n])).toEqual([[1, 5], [1, 5], [1, 5], [1, 5], [1, 5], [1, 5], [1, 5], [1, 5], [1, 0], [4, 5], [4, 5], [4, 0]]);
+    expect(tags('measure').every(([scenario]) => scenario === 'offline')).toBe(true);
     // Progress counts queries, not batches.
     expect(events.at(-1)?.progress).toMatchObject({ done: 40, target: 40, etaMs: 0 });
   });
@@ -75,11 +92,52 @@ describe('runOffline', () => {
     const result = await runOffline(processor, options);
     expect(result.cancelled).toBe(true);
     expect(result.runs.map((r) => [r.batchSize, r.batches.length, r.cancelled])).toEqual([[1, 40, false], [4, 3, true]]);
+    expect(result.runs.map((r) => [r.queries, r.minQueriesMet])).toEqual([[40, true], [12, false]]);
   });
 
-  it('rejects a batch size that is not a positive integer', async () => {
-    const { processor, options } = setup({ batchSizes: [4, 0] });
-    await expect(runOffline(processor, options)).rejects.toThrow(RangeError);
-    expect(processor.calls).toHaveLength(0);
+  it('is cancelled when the last batch size is, though every batch size has started', async () => {
+    const controller = new AbortController();
+    const { processor, options } = setup({ signal: controller.signal });
+    processor.onCall = (n) => n === 40 + 2 && controller.abort();
+    const result = await runOffline(processor, options);
+    expect(result.runs.map((r) => [r.batchSize, r.cancelled])).toEqual([[1, false], [4, true]]);
+    expect(result.cancelled).toBe(true);
+  });
+
+  it('is cancelled, without starting the next batch size, when cancelled as one batch size completes', async () => {
+    const controller = new AbortController();
+    const { processor, options } = setup({ signal: controller.signal, minDurationMs: 100 });
+    processor.onCall = (n) => n === 34 && controller.abort(); // the batch of size 1 that reaches 102 ms
+    const result = await runOffline(processor, options);
+    expect(result.runs.map((r) => [r.batchSize, r.queries, r.cancelled, r.minDurationMet])).toEqual([[1, 34, true, true]]);
+    expect(result.runs[0].minQueriesMet).toBe(false);
+    expect(result.cancelled).toBe(true);
+
+    const atEnd = new AbortController();
+    const late = setup({ signal: atEnd.signal });
+    late.processor.onCall = (n) => n === 40 && atEnd.abort(); // the last batch of size 1: that size is complete
+    const stopped = await runOffline(late.processor, late.options);
+    expect(stopped.runs.map((r) => [r.batchSize, r.queries, r.cancelled])).toEqual([[1, 40, false]]);
+    expect(stopped.cancelled).toBe(true);
+    expect(late.processor.calls).toHaveLength(40);
+  });
+
+  it('emits no measurement event for a batch size cancelled during its warm-up', async () => {
+    const events: LatencyEvent<BatchSample>[] = [];
+    const controller = new AbortController();
+    const { processor, options } = setup({ batchSizes: [4], warmupQueries: 8, minDurationMs: 50, signal: controller.signal, onEvent: (e) => events.push(e) });
+    processor.onCall = (n) => n === 1 && controller.abort();
+    const result = await runOffline(processor, options);
+    expect(result.runs[0]).toMatchObject({ batches: [], queries: 0, stages: null, queriesPerSecond: null, durationMs: 0, measureStartMs: 6, cancelled: true });
+    expect(result.runs[0]).toMatchObject({ minQueriesMet: false, minDurationMet: false });
+    expect(events.filter((e) => e.phase === 'measure')).toEqual([]);
+  });
+
+  it('rejects a batch size that is not a positive integer, before measuring anything', async () => {
+    for (const bad of [0, -2, 1.5]) {
+      const { processor, options } = setup({ batchSizes: [4, bad] });
+      await expect(runOffline(processor, options)).rejects.toThrow(new RangeError(`batch sizes must be positive integers, got ${bad}`));
+      expect(processor.calls).toHaveLength(0);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nearestRank, percentileOfSorted, sortedCopy } from '../../main/engine/latency/percentiles.ts';
-import { queriesPerSecond, summarize } from '../../main/engine/latency/summary.ts';
+import { LatencySummarySchema, queriesPerSecond, summarize, summarizeSorted } from '../../main/engine/latency/summary.ts';
 import { createQueryOrder } from '../../main/engine/latency/query-order.ts';
 
 /** 1 … n in a seeded shuffled order, so sorting is exercised. */
@@ -25,11 +25,12 @@ describe('nearestRank', () => {
     expect(nearestRank(8.8, 375)).toBe(33);
   });
 
-  it('rejects percentiles outside 0–100 and empty samples', () => {
+  it('rejects percentiles outside 0–100 and empty samples, saying which', () => {
     expect(() => nearestRank(-1, 5)).toThrow(RangeError);
-    expect(() => nearestRank(100.5, 5)).toThrow(RangeError);
-    expect(() => nearestRank(Number.NaN, 5)).toThrow(RangeError);
-    expect(() => nearestRank(50, 0)).toThrow(RangeError);
+    expect(() => nearestRank(-1, 5)).toThrow('percentile must be within 0–100, got -1');
+    expect(() => nearestRank(100.5, 5)).toThrow('percentile must be within 0–100, got 100.5');
+    expect(() => nearestRank(Number.NaN, 5)).toThrow('percentile must be within 0–100, got NaN');
+    expect(() => nearestRank(50, 0)).toThrow(new RangeError('a percentile of an empty sample is undefined'));
   });
 });
 
@@ -46,7 +47,7 @@ describe('sortedCopy', () => {
     const input = [10, 9, 100, 1];
     expect([...sortedCopy(input)]).toEqual([1, 9, 10, 100]);
     expect(input).toEqual([10, 9, 100, 1]);
-    expect(() => sortedCopy([1, Number.NaN])).toThrow(RangeError);
+    expect(() => sortedCopy([1, Number.NaN])).toThrow(new RangeError('latency values contain NaN'));
   });
 });
 
@@ -91,8 +92,19 @@ describe('summarize (hand-computed)', () => {
     expect(s.stdDevMs).toBe(1);
   });
 
-  it('refuses an empty sample', () => {
-    expect(() => summarize([])).toThrow(RangeError);
+  it('refuses an empty sample, sorted or not', () => {
+    expect(() => summarize([])).toThrow(new RangeError('cannot summarise an empty latency sample'));
+    expect(() => summarizeSorted([])).toThrow(new RangeError('cannot summarise an empty latency sample'));
+  });
+
+  it('is described by its schema', () => {
+    const s = summarize([3, 1, 2]);
+    expect(LatencySummarySchema.parse(JSON.parse(JSON.stringify(s)))).toEqual(s);
+    expect(LatencySummarySchema.safeParse({ ...s, p99Ms: undefined }).success).toBe(false);
+  });
+
+  it('takes values already sorted as they are', () => {
+    expect(summarizeSorted([1, 2, 4])).toMatchObject({ count: 3, minMs: 1, p50Ms: 2, maxMs: 4 });
   });
 });
 

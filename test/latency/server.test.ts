@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { LatencySample } from '../../main/engine/latency/latency-sample.ts';
+import type { LatencyEvent } from '../../main/engine/latency/scenario.ts';
 import { runServer, type ServerOptions } from '../../main/engine/latency/server.ts';
 import { FakeProcessor, type FakeStageTimes } from './fake-processor.ts';
 import { ManualClock } from './manual-clock.ts';
@@ -76,6 +78,19 @@ describe('runServer', () => {
     const failed = await runServer(tight.processor, tight.options);
     expect(failed.latencyBound?.met).toBe(false);
     expect(failed.keptUp).toBe(false);
+
+    // A bound is met by a latency equal to it.
+    const exact = setup(2, { targetQps: 10, latencyBound: { ms: 2, percentile: 50 } });
+    expect((await runServer(exact.processor, exact.options)).latencyBound).toEqual({ ms: 2, percentile: 50, observedMs: 2, met: true });
+  });
+
+  it('judges the bound on the percentile asked for, not the median', async () => {
+    // Overloaded: latency grows with the queue, so p99 is far above p50.
+    const { processor, options } = setup(20, { latencyBound: { ms: 1e9, percentile: 99 } });
+    const result = await runServer(processor, options);
+    const sorted = result.samples.map((s) => s.totalMs).sort((a, b) => a - b);
+    expect(result.latencyBound?.observedMs).toBe(sorted[197]); // rank ⌈0.99 · 200⌉ = 198
+    expect(result.latencyBound?.observedMs).toBeGreaterThan(sorted[99]);
   });
 
   it('excludes warm-up queries, which run before the schedule starts', async () => {
@@ -94,5 +109,92 @@ describe('runServer', () => {
     const result = await runServer(processor, options);
     expect(result.samples).toHaveLength(10);
     expect(result).toMatchObject({ cancelled: true, minQueriesMet: false });
+  });
+
+  it('issues nothing more once cancelled while waiting for an arrival', async () => {
+    const controller = new AbortController();
+    const { clock, processor, options } = setup(1, { signal: controller.signal, minDurationMs: 1000 });
+    let waits = 0;
+    // The abort comes while the worker idles until the 6th arrival.
+    const wait = clock.waitUntil.bind(clock);
+    clock.waitUntil = async (targetMs, signal) => {
+      if (++waits === 6) controller.abort();
+      return wait(targetMs, signal);
+    };
+    const result = await runServer(processor, options);
+    expect(processor.calls).toHaveLength(5);
+    const times = scheduledTimes(result);
+    // The schedule ends at the 5th arrival: the one being waited for never counts.
+    expect(result.scheduledQps).toBeCloseTo((5 * 1000) / times[4], 9);
+    expect(result).toMatchObject({ cancelled: true, minQueriesMet: false, minDurationMet: false });
+  });
+
+  it('emits its samples as events, tagged server, after warm-up events', async () => {
+    const events: LatencyEvent<LatencySample>[] = [];
+    const { processor, options } = setup(1, { warmupQueries: 2, minQueries: 25, cadence: { everyMs: 1e9, everySamples: 10 }, onEvent: (e) => events.push(e) });
+    const result = await runServer(processor, options);
+    expect(events.map((e) => [e.scenario, e.phase, e.samples.length])).toEqual([
+      ['server', 'warmup', 0],
+      ['server', 'measure', 10],
+      ['server', 'measure', 10],
+      ['server', 'measure', 5],
+    ]);
+    expect(events.flatMap((e) => e.samples)).toEqual(result.samples);
+  });
+
+  it('meets a minimum count that it reaches exactly, and a zero duration', async () => {
+    const { processor, options } = setup(1, { minQueries: 7 });
+    const result = await runServer(processor, options);
+    expect(result).toMatchObject({ scenario: 'server', targetQps: 100, cancelled: false, minQueriesMet: true, minDurationMet: true });
+    expect(result.samples).toHaveLength(7);
+  });
+
+  it('issues nothing for a run length of zero', async () => {
+    const { processor, options } = setup(1, { minQueries: 0 });
+    const result = await runServer(processor, options);
+    expect(processor.calls).toEqual([]);
+    expect(result).toMatchObject({ samples: [], cancelled: false, minQueriesMet: true, minDurationMet: true, offeredLoad: null, keptUp: false });
+  });
+
+  it('has not kept up when it measured nothing, bound or not', async () => {
+    const controller = new AbortController();
+    const events: LatencyEvent<LatencySample>[] = [];
+    const { processor, options } = setup(2, { signal: controller.signal, warmupQueries: 3, onEvent: (e) => events.push(e) });
+    processor.onCall = (n) => n === 2 && controller.abort();
+    const result = await runServer(processor, options);
+    expect(result).toMatchObject({ samples: [], offeredLoad: null, keptUp: false, cancelled: true, minDurationMet: true });
+    expect(events.filter((e) => e.phase === 'measure')).toEqual([]);
+  });
+
+  it('reports nothing measured, and no load, when cancelled before the first arrival', async () => {
+    const controller = new AbortController();
+    const { processor, options } = setup(2, { signal: controller.signal, warmupQueries: 3, minDurationMs: 100, latencyBound: { ms: 5, percentile: 90 } });
+    processor.onCall = (n) => n === 2 && controller.abort();
+    const result = await runServer(processor, options);
+    expect(result).toMatchObject({
+      cancelled: true,
+      samples: [],
+      stages: null,
+      offeredLoad: null,
+      scheduledQps: null,
+      completedQps: null,
+      keptUp: false,
+      minQueriesMet: false,
+      minDurationMet: false,
+      durationMs: 0,
+      measureStartMs: 4,
+      latencyBound: { ms: 5, percentile: 90, observedMs: null, met: false },
+    });
+  });
+
+  it('counts only busy time in the offered load: an idle worker adds nothing', async () => {
+    // 4 ms per query; warm-up of 2 queries first, so measurement starts at 8 ms on the clock.
+    const { processor, options } = setup(4, { targetQps: 50, warmupQueries: 2, minQueries: 100 });
+    const result = await runServer(processor, options);
+    const times = scheduledTimes(result);
+    expect(result.offeredLoad).toBeCloseTo((100 * 4) / times[99], 9);
+    expect(result.measureStartMs).toBe(8);
+    const last = result.samples[99];
+    expect(result.durationMs).toBeCloseTo(last.startMs + 4 - result.measureStartMs, 9);
   });
 });

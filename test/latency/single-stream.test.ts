@@ -8,7 +8,6 @@ import { ManualClock } from './manual-clock.ts';
 
 function setup(queryCount = 8, overrides: Partial<ScenarioOptions<LatencySample>> = {}) {
   const clock = new ManualClock();
-  clock.advance(1000); // the scenario must not assume the clock starts at 0
   const processor = new FakeProcessor(clock, queryCount, constantStages);
   const options: ScenarioOptions<LatencySample> = { clock, seed: 1, warmupQueries: 0, minQueries: 10, minDurationMs: 0, ...overrides };
   return { clock, processor, options };
@@ -33,6 +32,13 @@ describe('runSingleStream', () => {
     expect(result.throughputQps).toBeCloseTo(10 / 0.035, 9);
     expect(result.stages?.total.p50Ms).toBe(3.5);
     expect(result).toMatchObject({ scenario: 'single-stream', cancelled: false, minQueriesMet: true, minDurationMet: true });
+  });
+
+  it('issues nothing for a run length of zero', async () => {
+    const { processor, options } = setup(8, { minQueries: 0 });
+    const result = await runSingleStream(processor, options);
+    expect(processor.calls).toEqual([]);
+    expect(result).toMatchObject({ samples: [], cancelled: false, minQueriesMet: true, minDurationMet: true, throughputQps: null });
   });
 
   it('runs the warm-up first and never records it', async () => {
@@ -63,6 +69,14 @@ describe('runSingleStream', () => {
     expect(result.durationMs - 3.5).toBeLessThan(1000);
   });
 
+  it('meets a minimum duration that it reaches exactly', async () => {
+    // Ten queries of 3.5 ms are exactly 35 ms.
+    const { processor, options } = setup(8, { minQueries: 1, minDurationMs: 35 });
+    const result = await runSingleStream(processor, options);
+    expect(result.samples).toHaveLength(10);
+    expect(result).toMatchObject({ durationMs: 35, cancelled: false, minQueriesMet: true, minDurationMet: true });
+  });
+
   it('cycles over the query set in reshuffled passes: each query equally often', async () => {
     const { processor, options } = setup(4, { minQueries: 12 });
     const result = await runSingleStream(processor, options);
@@ -85,17 +99,27 @@ describe('runSingleStream', () => {
     processor.onCall = (n) => n === 2 + 7 && controller.abort(); // during the 7th measured query
     const result = await runSingleStream(processor, options);
     expect(result.samples).toHaveLength(7);
-    expect(result).toMatchObject({ cancelled: true, minQueriesMet: false });
+    expect(result).toMatchObject({ cancelled: true, minQueriesMet: false, minDurationMet: true, durationMs: 24.5 });
     expect(result.stages?.total.count).toBe(7);
   });
 
-  it('returns an empty, cancelled result when cancelled during warm-up', async () => {
+  it('says which limit a cancelled run missed', async () => {
     const controller = new AbortController();
-    const { processor, options } = setup(8, { warmupQueries: 10, signal: controller.signal });
+    const { processor, options } = setup(8, { minQueries: 3, minDurationMs: 100, signal: controller.signal });
+    processor.onCall = (n) => n === 5 && controller.abort();
+    const result = await runSingleStream(processor, options);
+    expect(result).toMatchObject({ cancelled: true, minQueriesMet: true, minDurationMet: false, durationMs: 17.5 });
+  });
+
+  it('returns an empty, cancelled result when cancelled during warm-up, with no measurement event', async () => {
+    const controller = new AbortController();
+    const events: LatencyEvent<LatencySample>[] = [];
+    const { processor, options } = setup(8, { warmupQueries: 10, signal: controller.signal, onEvent: (e) => events.push(e) });
     processor.onCall = (n) => n === 3 && controller.abort();
     const result = await runSingleStream(processor, options);
     expect(processor.calls).toHaveLength(3);
-    expect(result).toMatchObject({ cancelled: true, samples: [], stages: null, throughputQps: null, warmup: { queries: 3 } });
+    expect(result).toMatchObject({ cancelled: true, samples: [], stages: null, throughputQps: null, warmup: { queries: 3 }, durationMs: 0, measureStartMs: 10.5 });
+    expect(events.filter((e) => e.phase === 'measure')).toEqual([]);
   });
 
   it('emits samples in batches every `everyMs` of clock time, not one event per query', async () => {
@@ -134,7 +158,7 @@ describe('runSingleStream', () => {
       onEvent: (e) => events.push(e),
     });
     const warmupEvents = events.filter((e) => e.phase === 'warmup');
-    expect(warmupEvents.at(-1)).toMatchObject({ samples: [], live: null, progress: { done: 3, target: 3, etaMs: 0 } });
+    expect(warmupEvents.at(-1)).toMatchObject({ scenario: 'single-stream', samples: [], live: null, progress: { done: 3, target: 3, etaMs: 0 } });
 
     const measured = events.filter((e) => e.phase === 'measure');
     let seen: number[] = [];

@@ -66,8 +66,23 @@ describe('rankRelevant', () => {
     }
   });
 
-  it('refuses NaN scores with an error the user can act on', () => {
-    expect(() => rank([0.5, NaN], [0, 0], [0], 'pessimistic')).toThrow(XlirError);
-    expect(() => rank([NaN, 0.5], [0, 0], [0], 'pessimistic')).toThrow(/NaN/);
+  it('refuses NaN scores with an error the user can act on, naming the candidate', () => {
+    const irrelevantNaN = () => rank([0.5, NaN], [0, 0], [0], 'pessimistic');
+    expect(irrelevantNaN).toThrow(XlirError);
+    expect(irrelevantNaN).toThrow(expect.objectContaining({ code: 'SCORE_NAN' }));
+    expect(irrelevantNaN).toThrow(/candidate 1 scored NaN: the model's embeddings contain NaN \(check its ONNX export\)/);
+    expect(() => rank([NaN, 0.5], [0, 0], [0], 'pessimistic')).toThrow(/candidate 0 scored NaN/);
+    // A relevant candidate that scored NaN is named, even after an irrelevant one that did too.
+    expect(() => rank([NaN, 0.5, NaN], [0, 0, 0], [2], 'pessimistic')).toThrow(/candidate 2 scored NaN/);
+  });
+
+  it('ignores candidates outside every pool, even NaN ones: they are not evaluated', () => {
+    expect(rank([0.2, NaN, 0.1], [0, -1, 0], [2], 'pessimistic')).toEqual({ language: [2], pooled: [2] });
+  });
+
+  it('keeps the counts of one language apart from the next (several thresholds, several languages)', () => {
+    // en: 0 .9, 1 .5 (relevant), 2 .1; de: 3 .7 (relevant), 4 .6, 5 .95. Thresholds .7 and .5.
+    // en pool: 0, 1, 2 → 1 has rank 2. de pool: 5, 3, 4 → 3 has rank 2. Pooled: 5, 0, 3, 4, 1, 2.
+    expect(rank([0.9, 0.5, 0.1, 0.7, 0.6, 0.95], [0, 0, 0, 1, 1, 1], [1, 3], 'pessimistic')).toEqual({ language: [2, 2], pooled: [5, 3] });
   });
 });

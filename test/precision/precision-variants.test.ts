@@ -90,7 +90,7 @@ describe('quantizeInt8', () => {
     const n = 32;
     const { bytes } = linearGraph(k, n);
     const { bytes: quantized, report } = quantizeInt8(bytes, 'linear.onnx');
-    expect(report).toEqual({ quantizedNodes: 2, quantizedWeights: 2 * k * n });
+    expect(report).toEqual({ quantizedNodes: 2, quantizedTables: 0, quantizedWeights: 2 * k * n });
     const model = decodeOnnxModel(quantized);
     expect(model.nodes.map((x) => x.opType)).toEqual(['DynamicQuantizeLinear', 'MatMulInteger', 'Cast', 'Mul', 'Mul', 'MatMulInteger', 'Cast', 'Mul', 'Mul', 'Add']);
     // The float weights no node reads are gone; the bias stays float.
@@ -109,6 +109,35 @@ describe('quantizeInt8', () => {
     expect(cosine(zFloat, zInt8)).toBeGreaterThan(0.999);
   });
 
+  it('stores an embedding table int8 per row and looks rows up scaled back, close to the float rows', async () => {
+    const [v, h] = [40, 32];
+    // Row r spans ±(r + 1): one scale for the table would flatten the small rows.
+    const table = Float32Array.from({ length: v * h }, (_, i) => Math.sin(i * 0.7) * (1 + Math.floor(i / h)));
+    const model: OnnxModel = {
+      irVersion: 8,
+      opset: 17,
+      producer: 'test',
+      nodes: [{ opType: 'Gather', domain: '', name: 'embed', inputs: ['E', 'ids'], outputs: ['rows'], attributes: {} }],
+      initializers: [{ name: 'E', dataType: OnnxDataType.float, dims: [v, h], data: new Uint8Array(table.buffer) }],
+      inputs: [{ name: 'ids', elemType: OnnxDataType.int64, dims: ['batch', 'seq'] }],
+      outputs: [{ name: 'rows', elemType: OnnxDataType.float, dims: ['batch', 'seq', h] }],
+      valueInfo: [],
+    };
+    const { bytes: quantized, report } = quantizeInt8(encodeOnnxModel(model), 'embed.onnx');
+    expect(report).toEqual({ quantizedNodes: 0, quantizedTables: 1, quantizedWeights: v * h });
+    const decoded = decodeOnnxModel(quantized);
+    expect(decoded.nodes.map((x) => x.opType)).toEqual(['Gather', 'Cast', 'Gather', 'Mul']);
+    expect(decoded.initializers.map((t) => `${t.name}:${t.dataType}:${t.dims.join('x')}`).sort()).toEqual(['E_int8_row_scale:1:40x1', 'E_int8_table:3:40x32']);
+    const session = await InferenceSession.create(quantized);
+    const ids = BigInt64Array.from([0n, 39n, 7n]);
+    const rows = (await session.run({ ids: new Tensor('int64', ids, [1, 3]) })).rows.data as Float32Array;
+    await session.release();
+    [0, 39, 7].forEach((row, i) => {
+      const scale = (row + 1) / 127; // the row's largest magnitude is (row + 1) · max|sin| ≈ row + 1
+      for (let c = 0; c < h; c++) expect(Math.abs(rows[i * h + c] - table[row * h + c])).toBeLessThanOrEqual(scale * 0.51);
+    });
+  });
+
   it('gives the same bytes every time (a cached variant can be re-made exactly)', () => {
     const first = quantizeInt8(tinyGraph(), 'tiny').bytes;
     expect(Buffer.from(quantizeInt8(tinyGraph(), 'tiny').bytes).equals(Buffer.from(first))).toBe(true);
@@ -121,7 +150,7 @@ describe('quantizeInt8', () => {
 
   it('refuses a graph with nothing to quantise, and says why', () => {
     const once = quantizeInt8(tinyGraph(), 'tiny').bytes;
-    expect(() => quantizeInt8(once, 'model_int8.onnx')).toThrow(/no float32 MatMul or Gemm .*already quantised/);
+    expect(() => quantizeInt8(once, 'model_int8.onnx')).toThrow(/no float32 MatMul, Gemm or embedding Gather .*already quantised/);
     expect(() => quantizeInt8(Buffer.from('not onnx'), 'x.onnx')).toThrow(XlirError);
   });
 });

@@ -20,16 +20,18 @@ describe('latency progress', () => {
   });
 
   it('starts a new block at each offline batch size, and never passes 1', () => {
-    let p = startProgress(blocksPerModel({ kind: 'offline', warmupQueries: 0, minQueries: 10, minDurationMs: 0, batchSizes: [1, 8] }, 1));
+    let p = startProgress(blocksPerModel({ kind: 'offline', warmupQueries: 0, minQueries: 10, minDurationMs: 0, rounds: 5, batchSizes: [1, 8] }, 1));
     p = advanceProgress(p, measure(10, 10, 1), false);
     p = advanceProgress(p, measure(16, 10, 8), false);
     expect(p.started).toBe(2);
     expect(progressFraction(p)).toBe(1);
   });
 
-  it('has one block for a single model or the server scenario', () => {
+  it('has one block for a single model, and rounds × batch sizes for interleaved offline', () => {
     expect(blocksPerModel({ kind: 'single-stream', warmupQueries: 0, minQueries: 1, minDurationMs: 0, rounds: 10 }, 1)).toBe(1);
-    expect(blocksPerModel({ kind: 'server', warmupQueries: 0, minQueries: 1, minDurationMs: 0, targetQps: 5 }, 2)).toBe(1);
+    expect(blocksPerModel({ kind: 'server', warmupQueries: 0, minQueries: 1, minDurationMs: 0, rounds: 7, targetQps: 5 }, 1)).toBe(1);
+    expect(blocksPerModel({ kind: 'server', warmupQueries: 0, minQueries: 1, minDurationMs: 0, rounds: 7, targetQps: 5 }, 2)).toBe(7);
+    expect(blocksPerModel({ kind: 'offline', warmupQueries: 0, minQueries: 1, minDurationMs: 0, rounds: 3, batchSizes: [1, 4] }, 2)).toBe(6);
   });
 
   it('estimates the time left from the rate so far', () => {

@@ -13,7 +13,7 @@ describe('run form', () => {
     expect(config.models).toEqual(['/models/a', '/models/b']);
     // In the dataset's order, whatever order they were ticked in.
     expect(config.dataset).toEqual({ name: 'xquad-r', langs: ['de', 'en'], maxQueries: 20 });
-    expect(config.scenario).toEqual({ kind: 'single-stream', warmupQueries: 5, minQueries: 60, minDurationMs: 500, rounds: 10 });
+    expect(config.scenario).toEqual({ kind: 'single-stream', warmupQueries: 5, minQueries: 60, minDurationMs: 500, rounds: 20 });
     expect(config.provider.intraOpThreads).toBe(2);
     expect(formFromConfig(config, [])).toEqual({ ...form, langs: ['de', 'en'] });
   });

@@ -35,6 +35,21 @@ describe('comparing runs', () => {
     expect(e.vsReference!.quality.note).toBe('identical (same weights, same queries)');
   });
 
+  it('says "same workload" only when the graph and the tokenizer hashes match', () => {
+    const a = run('a', { seed: 1 });
+    const withModel = (r: ReportRun, sha256: string, tokenizerSha256?: string): ReportRun => ({
+      ...r,
+      result: { ...r.result, models: r.result.models.map((m) => ({ ...m, model: { ...m.model, sha256, ...(tokenizerSha256 !== undefined && { tokenizerSha256 }) } })) },
+    });
+    const [g, t, other] = ['1'.repeat(64), '2'.repeat(64), '3'.repeat(64)];
+    const workload = (x: ReportRun, y: ReportRun) => compareRuns([x, y], { resamples: 100 }).groups[0].entries[1].vsReference!.workload;
+    const b = run('b', { seed: 2 });
+    expect(workload(withModel(a, g, t), withModel(b, g, t))).toEqual({ same: true, note: 'same workload: graph sha256 111111111111…, same tokenizer' });
+    expect(workload(withModel(a, g, t), withModel(b, other, t))).toMatchObject({ same: false, note: expect.stringMatching(/^different graphs \(sha256 111111111111… vs 333333333333…\)/) });
+    expect(workload(withModel(a, g, t), withModel(b, g, other))).toMatchObject({ same: false, note: expect.stringMatching(/different tokenizers/) });
+    expect(workload(withModel(a, g), withModel(b, g, t))).toMatchObject({ same: true, note: expect.stringMatching(/tokenizer not recorded/) });
+  });
+
   it('will not compare mAP over different query sets', () => {
     const c = compareRuns([run('a', { seed: 1 }), run('b', { seed: 1, languages: ['en', 'de'] })], { resamples: 100 });
     expect(c.groups[0].entries[1].vsReference!.quality).toMatchObject({ comparable: false, note: expect.stringMatching(/different queries/) });

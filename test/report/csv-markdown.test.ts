@@ -64,5 +64,7 @@ describe('the Markdown export', () => {
     expect(md).toMatch(/\| mAP cross-lingual \| 0\.\d{3} \| 0\.\d{3} \| 0\.\d{3} \|/);
     expect(md).toMatch(/\| base\\\|line \| 100 \|/);
     expect(md).not.toContain('<pc>');
+    expect(md).toContain('Measurement quality: not monitored (a run recorded before this version)');
+    expect(md).toMatch(/Mean: hybrid mean .*\. Interval: bootstrap of queries as independent samples, 200 resamples, seed 1/);
   });
 });

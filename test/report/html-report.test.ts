@@ -8,6 +8,8 @@ import { findChromium } from '../../main/report/pdf-report.ts';
 import { REPORT_CSP, renderHtmlReport } from '../../main/report/html/html-report.ts';
 import { escapeHtml, html } from '../../main/report/html/safe-html.ts';
 import type { ReportRun } from '../../main/report/report-run.ts';
+import { withheldDifference } from '../../main/engine/latency/compare.ts';
+import { assessMeasurementQuality } from '../../main/engine/measurement-quality/measurement-quality.ts';
 import { syntheticResult } from '../store/synthetic-result.ts';
 
 const EVIL = '<script>alert(1)</script></style><img src=x onerror=alert(2)>"\'&';
@@ -88,6 +90,21 @@ describe('the HTML report', () => {
     // 4 languages: 16 cells per map.
     expect(page.match(/<title>ar → de: mAP /g)).toHaveLength(3);
     expect(page).toContain('<td class="num">400</td>');
+  });
+
+  it('shows the measurement-quality line, a withheld verdict, the method of the interval and an A/A run\'s noise floor', () => {
+    const result = syntheticResult({ samples: 100, factors: [1, 1.5] });
+    const old = renderHtmlReport([{ result, machine: { id: '0123456789abcdef', label: 'm' } }]);
+    expect(old).toContain('Measurement quality: not monitored (a run recorded before this version).');
+    expect(old).toMatch(/Interval: bootstrap of queries as independent samples, 200 resamples, seed 1 \(drift between the two measurements counts as a difference\)/);
+    const busy = assessMeasurementQuality({ platform: 'linux', measuredMs: 9000, cpu: { logicalCores: 2, othersShare: 0.8, othersPeakShare: 0.9, ownCores: 1, stealShare: null }, loadAverage: null, otherRuns: [], frequency: null, throttleEvents: null, notMeasured: ['thermal throttling'] });
+    result.measurementQuality = busy;
+    result.comparisons[0].latency = withheldDifference(result.comparisons[0].latency!, busy.busyReason!);
+    result.noiseFloor = { model: 'synthetic-baseline', sha256: 'a'.repeat(64), scenario: 'single-stream', intraOpThreads: null, rounds: 20, roundSeconds: 0.5, roundSpread: 0.05, ratio: 1.01, ciLow: 0.98, ciHigh: 1.04, resolvable: 0.0336, lengths: [{ rounds: 20, seconds: 10, resolvable: 0.0336 }], for2Percent: { rounds: 53, seconds: 26.5 } };
+    const page = renderHtmlReport([{ result, machine: { id: '0123456789abcdef', label: 'm' } }]);
+    expect(page).toContain('<p class="quality busy"><strong>Measurement quality:</strong> <span class="badge busy">busy</span> other processes took 80% of the CPU (1.6 of 2 cores) during the 9.0 s measured; not measured: thermal throttling A latency difference measured then is reported as inconclusive.</p>');
+    expect(page).toContain('Noise floor of synthetic-baseline: a run of 20 rounds (10 s) resolves differences of 3.4% or more; A/A ratio 1.010 (95% CI 0.980–1.040); resolving 2% takes about 53 rounds (27 s)');
+    expect(page).toContain('<strong>Latency:</strong> inconclusive: the machine was busy (other processes took 80% of the CPU');
   });
 
   it('compares several runs side by side before the runs themselves', () => {

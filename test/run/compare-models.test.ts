@@ -1,21 +1,59 @@
 import { describe, expect, it } from 'vitest';
-import { compareModels, comparisonPairs } from '../../main/engine/run/compare-models.ts';
-import type { ModelRun } from '../../main/engine/run/run-result.ts';
+import type { MeasuredBlock } from '../../main/engine/latency/interleaved.ts';
+import { compareModels, comparisonPairs, pairedRounds } from '../../main/engine/run/compare-models.ts';
+import type { ModelRun, RunResult } from '../../main/engine/run/run-result.ts';
 import { syntheticResult } from '../store/synthetic-result.ts';
 
-describe('comparing a baseline with its hybrid', () => {
-  const verdictFor = (scenario: 'single-stream' | 'offline' | 'server') => {
-    const result = syntheticResult({ scenario, samples: 300 });
-    const [comparison] = compareModels(result.models, new Map(), result.config);
-    expect(comparison.latency).not.toBeNull();
-    return comparison.summary;
-  };
+/** Splits a trace into `rounds` equal blocks, as an interleaved run records them. */
+function withBlocks(result: RunResult, rounds: number): ModelRun[] {
+  const blocksOf = (n: number): MeasuredBlock[] => Array.from({ length: rounds }, (_, round) => ({ round, start: (round * n) / rounds, count: n / rounds, startMs: round * 100, durationMs: 50 }));
+  return result.models.map((m) => {
+    const l = m.latency;
+    if (l.scenario === 'offline') return { ...m, latency: { ...l, runs: l.runs.map((r) => ({ ...r, blocks: blocksOf(r.batches.length) })) } };
+    return { ...m, latency: { ...l, blocks: blocksOf(l.samples.length) } };
+  });
+}
 
-  it('warns that offline and server latency differences include drift, as those scenarios are not interleaved', () => {
-    for (const scenario of ['offline', 'server'] as const) {
-      expect(verdictFor(scenario)).toMatch(new RegExp(`latency note: ${scenario} measures one model after the other`));
+describe('comparing a baseline with its hybrid', () => {
+  it('forms the latency interval across the interleaved rounds of every scenario', () => {
+    for (const scenario of ['single-stream', 'offline', 'server'] as const) {
+      const result = syntheticResult({ scenario, samples: 320, factors: [1, 1.3] });
+      const [comparison] = compareModels(withBlocks(result, 10), new Map(), result.config);
+      expect(comparison.latency?.method).toBe('paired-rounds');
+      expect(comparison.latency?.roundRatios).toHaveLength(10);
+      expect(comparison.latency?.verdict).toMatch(/synthetic-hybrid is \d+\.\d% slower \(95% CI .*, 10 paired rounds\)$/);
+      expect(comparison.summary).not.toMatch(/latency note/);
     }
-    expect(verdictFor('single-stream')).not.toMatch(/latency note/);
+  });
+
+  it('pairs blocks by round and drops rounds one side lacks', () => {
+    const block = (round: number, start: number, count: number): MeasuredBlock => ({ round, start, count, startMs: 0, durationMs: 1 });
+    const samples = [1, 2, 3, 4, 5, 6].map((totalMs) => ({ tokenizeMs: 0, encodeMs: totalMs, searchMs: 0, totalMs }));
+    const pairs = pairedRounds({ samples, blocks: [block(0, 0, 2), block(1, 2, 2), block(2, 4, 2)] }, { samples, blocks: [block(1, 0, 3), block(2, 3, 0), block(3, 3, 3)] });
+    expect(pairs.map((p) => [p.baseline.map((s) => s.totalMs), p.candidate.map((s) => s.totalMs)])).toEqual([[[3, 4], [1, 2, 3]]]);
+    expect(pairedRounds({ samples }, { samples, blocks: [] })).toEqual([]);
+  });
+
+  it('falls back to the bootstrap of queries without rounds, and says the interval then ignores drift', () => {
+    const result = syntheticResult({ scenario: 'server', samples: 300 });
+    const [comparison] = compareModels(result.models, new Map(), result.config);
+    expect(comparison.latency?.method).toBe('independent-bootstrap');
+    expect(comparison.summary).toMatch(/latency note: only 0 round\(s\) measured both models, too few for an interval across rounds; this interval treats queries as independent/);
+  });
+
+  it('withholds a difference on a busy machine: "inconclusive"', () => {
+    const result = syntheticResult({ samples: 300, factors: [1, 1.3] });
+    const [comparison] = compareModels(withBlocks(result, 10), new Map(), result.config, 'the machine was busy (others took 70% of the CPU)');
+    expect(comparison.latency?.inconclusive).toBe('the machine was busy (others took 70% of the CPU)');
+    expect(comparison.summary).toMatch(/^latency: inconclusive: the machine was busy \(others took 70% of the CPU\); measured: synthetic-hybrid p50/);
+  });
+
+  it("takes the run's practical threshold and names where it came from", () => {
+    const result = syntheticResult({ samples: 300 });
+    const config = { ...result.config, practicalThreshold: { fraction: 0.04, source: "this machine's noise floor" } };
+    const [comparison] = compareModels(withBlocks(result, 10), new Map(), config);
+    expect(comparison.latency).toMatchObject({ practicalThreshold: 0.04, practicalThresholdSource: "this machine's noise floor" });
+    expect(comparison.latency?.verdict).toMatch(/practically equal \(\|ratio − 1\| < 4%\)|under 4%|differs by 4% or more/);
   });
 });
 

@@ -25,7 +25,7 @@ export function quickConfig(models: string[], overrides: Record<string, unknown>
   return {
     models,
     dataset: { name: 'xquad-r' as const, dataDir, langs: ['en', 'de'], maxQueries: 8 },
-    scenario: { kind: 'single-stream' as const, warmupQueries: 2, minQueries: 12, minDurationMs: 0 },
+    scenario: { kind: 'single-stream' as const, warmupQueries: 2, minQueries: 12, minDurationMs: 0, rounds: 4 },
     bootstrapResamples: 200,
     ...overrides,
   };

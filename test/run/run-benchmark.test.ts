@@ -34,8 +34,9 @@ describe('a benchmark run in a worker thread', () => {
       expect(m.quality!.multilingual.queries).toBe(16);
       if (m.latency.scenario !== 'single-stream') throw new Error('expected single-stream');
       expect(m.latency.samples.length).toBeGreaterThanOrEqual(12);
-      // Two models: measured in alternating blocks so that drift cannot pose as a difference.
-      expect(m.latency.rounds).toBe(10);
+      // Two models: measured in interleaved rounds so that drift cannot pose as a difference.
+      expect(m.latency.rounds).toBe(4);
+      expect(m.latency.blocks?.map((b) => b.round)).toEqual([0, 1, 2, 3]);
       expect(m.latency.samples.every((s) => s.totalMs >= s.tokenizeMs + s.encodeMs + s.searchMs - 1e-9)).toBe(true);
       expect(m.latency.byLanguage.map((g) => g.lang).sort()).toEqual(['de', 'en']);
       expect(m.model.sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -60,9 +61,16 @@ describe('a benchmark run in a worker thread', () => {
     expect(comparison.quality.map((q) => q.setting)).toEqual(['monolingual', 'crossLingual', 'multilingual']);
     for (const q of comparison.quality) expect([q.difference, q.ciLow, q.ciHigh]).toEqual([0, 0, 0]);
     expect(comparison.latency?.verdict).toMatch(/tiny-hybrid/);
+    expect(comparison.latency?.method).toBe('paired-rounds');
+    // The machine was watched while latency was measured; no registry was given, so other runs are "not measured".
+    expect(result.measurementQuality?.notMeasured).toContain('other xlir runs');
+    // The two names share one graph (same sha256): an A/A pair, so the run also reports the noise floor.
+    expect(result.noiseFloor?.model).toBe('tiny-baseline');
 
     const kinds = new Set(events.map((e) => e.type));
-    expect(kinds).toEqual(new Set(['phase', 'progress', 'quality-done', 'latency', 'model-done']));
+    for (const kind of ['phase', 'progress', 'quality-done', 'latency', 'model-done']) expect(kinds).toContain(kind);
+    // A warning here can only be the measurement-quality line of a busy test machine.
+    for (const e of events) if (e.type === 'warning') expect(e.message).toMatch(/^measurement quality: (noisy|busy): /);
     // Each quality is sent as soon as measured, before any latency: a run killed later keeps it.
     const firstLatency = events.findIndex((e) => e.type === 'latency');
     const qualities = events.flatMap((e, i) => (e.type === 'quality-done' ? [{ ...e, i }] : []));
@@ -72,6 +80,33 @@ describe('a benchmark run in a worker thread', () => {
     const latencyEvents = events.filter((e) => e.type === 'latency' && e.phase === 'measure');
     // Samples arrive in batches, never one event per query.
     expect(latencyEvents.length).toBeLessThan(24);
+  });
+
+  it('asks its caller for the other active xlir runs: one running alongside makes the machine busy', async () => {
+    let asked = 0;
+    const other = { runId: 'aaaaaaaa-other-run', kind: 'serve', pid: 4242 };
+    const job = startBenchmark(quickConfig([baseline, hybrid], { quality: false, lexicalFloor: false, roofline: false }), {
+      otherRuns: () => {
+        asked++;
+        return [other];
+      },
+    });
+    const [events, result] = await Promise.all([collect(job), job.result]);
+    // At the start, after each of the 2 × 4 blocks, and at the end.
+    expect(asked).toBe(10);
+    expect(result.measurementQuality).toMatchObject({ level: 'busy', otherRuns: [other] });
+    expect(result.measurementQuality?.summary).toMatch(/^busy: .*another xlir run was active at the same time: serve aaaaaaaa \(pid 4242\)/);
+    expect(result.measurementQuality?.busyReason).toMatch(/^the machine was busy \(.*another xlir run/);
+    expect(events.some((e) => e.type === 'warning' && e.message.startsWith('measurement quality: busy: '))).toBe(true);
+  });
+
+  it('runs one model twice as an A/A test: the copies are told apart and the noise floor is reported', async () => {
+    const job = startBenchmark(quickConfig([baseline, baseline], { quality: false, lexicalFloor: false, roofline: false }));
+    const result = await job.result;
+    expect(result.models.map((m) => m.name)).toEqual(['tiny-baseline', 'tiny-baseline#2']);
+    expect(result.noiseFloor).toMatchObject({ model: 'tiny-baseline', rounds: 4, scenario: 'single-stream' });
+    expect(result.noiseFloor!.roundSpread).toBeGreaterThan(0);
+    expect(result.noiseFloor!.lengths.map((l) => l.rounds)).toEqual([4, 8, 16, 32]);
   });
 
   it('keeps what it measured when cancelled', async () => {

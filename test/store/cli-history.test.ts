@@ -1,8 +1,7 @@
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { captureMachineProfile } from '../../main/engine/machine/machine-profile.ts';
@@ -16,21 +15,13 @@ import { storeResult } from '../../main/store/runs.ts';
 import { syntheticResult } from './synthetic-result.ts';
 import { sha256Of, waitForHistory } from './temp-history.ts';
 import { fakeBandwidth, fakePeak } from '../roofline/fake-ceilings.ts';
+import { runCli } from '../cli/run-cli.ts';
 
-const exec = promisify(execFile);
 const xlir = path.join(repoRoot, 'main/cli/xlir.mjs');
 const tmp = (name: string) => mkdtempSync(path.join(os.tmpdir(), `xlir-${name}-`));
 
-/** The real CLI in a child process, with its own XLIR_HOME; never rejects. */
-async function cli(home: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [xlir, ...args], { env: { ...process.env, XLIR_HOME: home, ...env }, cwd: repoRoot, maxBuffer: 64 * 2 ** 20 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+/** The real CLI with its own XLIR_HOME. */
+const cli = (home: string, args: string[], env: Record<string, string> = {}) => runCli(args, { XLIR_HOME: home, ...env });
 
 const quick = ['--data-dir', dataDir, '--langs', 'en,de', '--max-queries', '4', '--warmup', '1', '--min-queries', '30', '--min-duration', '0', '--bootstrap', '100', '--no-lexical-floor', '--no-roofline'];
 
@@ -155,10 +146,16 @@ describe('history, export, import and compare through the CLI', () => {
   it('leaves a killed xlir run in the history as incomplete, with the samples it measured', async () => {
     const home = tmp('home-killed');
     const child = spawn(process.execPath, [xlir, 'run', '--model', baseline, ...quick, '--no-quality', '--min-queries', '1000000', '--min-duration', '600'], { env: { ...process.env, XLIR_HOME: home }, stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
     let recorded = 0;
-    const measured = await waitForHistory(path.join(home, 'history.sqlite'), (runs) => (recorded = runs[0]?.models[0]?.samples ?? 0) >= 200, 60_000);
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.on('exit', resolve));
+    let measured = false;
+    // Whatever happens while waiting, the child (set to run for ten minutes) does not outlive the test.
+    try {
+      measured = await waitForHistory(path.join(home, 'history.sqlite'), (runs) => (recorded = runs[0]?.models[0]?.samples ?? 0) >= 200, 60_000);
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
     expect(measured).toBe(true);
 
     const listed = JSON.parse((await cli(home, ['history', '--json'])).stdout) as RunListing[];

@@ -34,7 +34,10 @@ export async function runCompareCommand(args: string[]): Promise<number> {
   for (const group of comparison.groups) {
     const t = comparisonTable(group, comparison.method.practicalThreshold);
     parts.push('', group.title, formatTable(['', ...t.header], t.rows.map((r) => [r.label, ...r.cells])));
-    for (const e of group.entries.slice(1)) if (e.vsReference?.latency) parts.push(`${e.runId.slice(0, 8)}: ${e.vsReference.latency.verdict}`);
+    for (const e of group.entries.slice(1)) {
+      if (e.vsReference) parts.push(`${e.label}: ${e.vsReference.workload.note}`);
+      if (e.vsReference?.latency) parts.push(`${e.runId.slice(0, 8)}: ${e.vsReference.latency.verdict}`);
+    }
   }
   parts.push(
     '',

@@ -14,7 +14,7 @@ export async function runDatasetsCommand(args: string[]): Promise<number> {
         `  languages: ${d.languages.length > 0 ? d.languages.join(' ') : '(those of your files)'}\n` +
         `  licence:   ${d.licence}\n` +
         `  source:    ${d.source}\n` +
-        `  status:    ${d.found ? `found in ${d.location}` : 'not found here'}${d.found ? '' : `: ${d.howTo}`}\n\n`,
+        `  status:    ${d.bundled ? `bundled (${d.location}, brotli-compressed; sha256 of each file is the pinned upstream one)` : d.found ? `found in ${d.location}` : `not found here: ${d.howTo}`}\n\n`,
     );
   }
   return 0;

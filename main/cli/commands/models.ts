@@ -1,5 +1,6 @@
 import { scanModelFolders } from '../../engine/models/discover.ts';
 import { modelSearchDirs } from '../../engine/models/model-locations.ts';
+import { parameterCount, REPLICAS } from '../../engine/replicas/replica-catalog.ts';
 import { formatTable } from '../terminal.ts';
 import { parseFlags } from '../usage.ts';
 
@@ -7,8 +8,10 @@ export async function runModelsCommand(args: string[]): Promise<number> {
   const flags = parseFlags(args, { 'model-dir': { type: 'string', multiple: true }, json: { type: 'boolean' } });
   const dirs = modelSearchDirs(flags['model-dir'] ?? []);
   const { models: listings, skipped } = await scanModelFolders(dirs);
+  const found = new Set(listings.filter((m) => m.ok).map((m) => m.name));
+  const replicas = REPLICAS.filter((r) => !found.has(r.name)).map((r) => ({ name: r.name, hubId: r.hubId, bytes: parameterCount(r.architecture) * 4 }));
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ searched: dirs, models: listings, skipped }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ searched: dirs, models: listings, skipped, generatedOnFirstUse: replicas }, null, 2)}\n`);
     return 0;
   }
   const ok = listings.filter((m) => m.ok);
@@ -17,5 +20,9 @@ export async function runModelsCommand(args: string[]): Promise<number> {
   for (const m of listings) if (!m.ok) process.stdout.write(`broken: ${m.dir}: ${m.error}\n`);
   for (const s of skipped) process.stdout.write(`skipped: ${s.dir}: ${s.reason}\n`);
   process.stdout.write(`\nSearched: ${dirs.join(', ')}\nEvery model can also run as int8 and fp16 (made on first use): xlir run --variant int8. Details of one: xlir inspect DIR\n`);
+  if (replicas.length > 0) {
+    process.stdout.write(`\nLatency replicas, generated on first use (xlir run --model NAME; no download, no Python):\n`);
+    for (const r of replicas) process.stdout.write(`  ${r.name.padEnd(46)} ${r.hubId} (${(r.bytes / 1e9).toFixed(2)} GB)\n`);
+  }
   return 0;
 }

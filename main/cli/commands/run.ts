@@ -7,9 +7,14 @@ import { startBenchmark } from '../../engine/run/benchmark-job.ts';
 import { boundedRunConfigSchema, runLimitsFor } from '../../engine/run/bounded-config.ts';
 import type { RunConfigInput } from '../../engine/run/run-config.ts';
 import { planRunModels } from '../../engine/run/run-models.ts';
+import { randomUUID } from 'node:crypto';
 import type { RunResult } from '../../engine/run/run-result.ts';
+import { listActiveRuns, registerActiveRun } from '../../store/active-runs.ts';
+import { applySavedCalibration } from '../../store/calibration-file.ts';
 import { startHistoryRecording } from '../../store/history-access.ts';
 import { optionUsageError, RUN_OPTION_FLAGS } from '../option-flags.ts';
+import { xlirHomeDir } from '../../store/history-path.ts';
+import { replicaOnFirstUse } from '../replica-on-first-use.ts';
 import { printRunSummary } from '../run-summary.ts';
 import { onStopSignal, signalExitCode } from '../stop-signals.ts';
 import { createProgressBar } from '../terminal.ts';
@@ -31,6 +36,7 @@ const RUN_FLAGS = {
   warmup: { type: 'string' },
   'min-queries': { type: 'string' },
   'min-duration': { type: 'string' },
+  rounds: { type: 'string' },
   'batch-sizes': { type: 'string' },
   'target-qps': { type: 'string' },
   'encode-batch': { type: 'string' },
@@ -60,11 +66,13 @@ async function bundledPair(): Promise<string[]> {
 async function resolveModels(values: string[] | undefined): Promise<string[]> {
   if (!values || values.length === 0) return bundledPair();
   const searchDirs = modelSearchDirs();
-  return values.map((value) => {
-    const dir = resolveModelArgument(value, searchDirs);
+  const dirs: string[] = [];
+  for (const value of values) {
+    const dir = resolveModelArgument(value, searchDirs) ?? (await replicaOnFirstUse(value));
     if (!dir) throw new XlirError('MODEL_NOT_FOUND', `--model ${value}: no such model folder, and no model of that name in ${searchDirs.join(', ')} (see "xlir models").`);
-    return dir;
-  });
+    dirs.push(dir);
+  }
+  return dirs;
 }
 
 /** `--pair BASELINE:HYBRID`, split at the first colon that does not start a Windows path (`C:\\`). */
@@ -86,6 +94,7 @@ export async function buildRunConfig(args: string[]): Promise<{ config: RunConfi
     ...(f.warmup !== undefined && { warmupQueries: parseNumber('warmup', f.warmup) }),
     ...(f['min-queries'] !== undefined && { minQueries: parseNumber('min-queries', f['min-queries']) }),
     ...(minDuration !== undefined && { minDurationMs: minDuration * 1000 }),
+    ...(f.rounds !== undefined && { rounds: parseNumber('rounds', f.rounds) }),
     ...(scenarioKind === 'offline' && f['batch-sizes'] !== undefined && { batchSizes: parseList(f['batch-sizes'])!.map((s) => parseNumber('batch-sizes', s)!) }),
     ...(scenarioKind === 'server' && { targetQps: parseNumber('target-qps', f['target-qps']) }),
   };
@@ -124,20 +133,43 @@ export async function buildRunConfig(args: string[]): Promise<{ config: RunConfi
 }
 
 export async function runRunCommand(args: string[]): Promise<number> {
-  const { config: input, jsonOut, history } = await buildRunConfig(args);
+  const { config, jsonOut, history } = await buildRunConfig(args);
+  const { result, exitCode, savedAs } = await executeRun(config, { history, kind: 'run', ...(jsonOut && { jsonOut }) });
+  printRunSummary(result, process.stdout);
+  if (jsonOut) process.stdout.write(`\nFull result: ${jsonOut}\n`);
+  if (savedAs) process.stdout.write(`\n${savedAs}\n`);
+  return exitCode;
+}
+
+/**
+ * Runs a benchmark from the terminal, as `xlir run` and `xlir calibrate` do: checked against this
+ * machine's bounds, registered among the machine's active runs (so that other runs see it, and it
+ * sees them), recorded in the history unless told not to, with a progress bar, Ctrl-C or a signal
+ * to cancel, and the result written to `jsonOut`.
+ */
+export async function executeRun(
+  input: RunConfigInput,
+  options: { history: boolean; kind: 'run' | 'calibrate'; jsonOut?: string },
+): Promise<{ result: RunResult; exitCode: number; savedAs?: string }> {
   // Every number within what this machine can do, before anything loads or is recorded.
   const parsed = boundedRunConfigSchema(await runLimitsFor(input.models)).safeParse(input);
   if (!parsed.success) throw optionUsageError(parsed.error, RUN_OPTION_FLAGS);
-  const config = parsed.data;
   const bar = createProgressBar();
+  const warn = (message: string) => bar.log(`warning: ${message}`);
+  const home = xlirHomeDir();
+  const config = applySavedCalibration(parsed.data, home, warn);
   // A folder that is not a model (or an unknown variant or pair) fails here and leaves no run in the history.
   await planRunModels(config);
   // Every run is kept unless --no-history.
-  const recording = history ? await startHistoryRecording(config, (message) => bar.log(`warning: ${message}`)) : undefined;
+  const recording = options.history ? await startHistoryRecording(config, warn) : undefined;
+  const runId = recording?.runId ?? randomUUID();
   let job: ReturnType<typeof startBenchmark>;
+  let registration: { release(): void } | undefined;
   try {
-    job = startBenchmark(config);
+    registration = registerActiveRun(home, { runId, kind: options.kind });
+    job = startBenchmark(config, { otherRuns: () => listActiveRuns(home).filter((r) => r.runId !== runId) });
   } catch (err) {
+    registration?.release();
     recording?.fail((err as Error).message);
     recording?.close();
     throw err;
@@ -166,16 +198,13 @@ export async function runRunCommand(args: string[]): Promise<number> {
     }
     if (recording) result = recording.complete(result);
     bar.done();
-    if (jsonOut) {
-      await writeFile(jsonOut, `${JSON.stringify(result, null, 2)}\n`);
-    }
-    printRunSummary(result, process.stdout);
-    if (jsonOut) process.stdout.write(`\nFull result: ${jsonOut}\n`);
-    if (recording && result.id === recording.runId) process.stdout.write(`\nSaved in the history as ${result.id.slice(0, 8)} (${recording.file}): xlir show ${result.id.slice(0, 8)}\n`);
-    return result.status === 'cancelled' ? signalExitCode(stopSignals.received ?? 'SIGINT') : 0;
+    if (options.jsonOut) await writeFile(options.jsonOut, `${JSON.stringify(result, null, 2)}\n`);
+    const savedAs = recording && result.id === recording.runId ? `Saved in the history as ${result.id.slice(0, 8)} (${recording.file}): xlir show ${result.id.slice(0, 8)}` : undefined;
+    return { result, exitCode: result.status === 'cancelled' ? signalExitCode(stopSignals.received ?? 'SIGINT') : 0, ...(savedAs && { savedAs }) };
   } finally {
     bar.done();
     stopSignals.dispose();
+    registration.release();
     recording?.close();
   }
 }

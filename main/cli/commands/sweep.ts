@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { XlirError } from '../../engine/errors.ts';
@@ -13,6 +14,8 @@ import { formatIntensity, formatRate } from '../../report/format-numbers.ts';
 import { boundName } from '../../report/roofline-tables.ts';
 import { withHistory } from '../../store/history-access.ts';
 import { storeSweep } from '../../store/sweeps.ts';
+import { registerActiveRun } from '../../store/active-runs.ts';
+import { xlirHomeDir } from '../../store/history-path.ts';
 import { createProgressBar, formatTable } from '../terminal.ts';
 import { CliUsageError, parseFlags, parseList, parseNumber } from '../usage.ts';
 
@@ -127,6 +130,8 @@ export async function runSweepCommand(args: string[]): Promise<number> {
     controller.abort();
   });
   let lastPhase = '';
+  // Other runs' monitors see the sweep: it disturbs their timings as they would disturb its.
+  const registration = registerActiveRun(xlirHomeDir(), { runId: randomUUID(), kind: 'sweep' });
   try {
     const result = await runSweep(config, {
       signal: controller.signal,
@@ -151,6 +156,7 @@ export async function runSweepCommand(args: string[]): Promise<number> {
     }
     return result.cancelled ? signalExitCode(stopSignals.received ?? 'SIGINT') : 0;
   } finally {
+    registration.release();
     bar.done();
     stopSignals.dispose();
   }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { constants } from 'node:buffer';
 import { readFile, stat } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { brotliDecompress } from 'node:zlib';
 import type { z } from 'zod';
 import { XlirError } from '../errors.ts';
 import type { RetrievalDataset } from './retrieval-dataset.ts';
@@ -15,6 +17,15 @@ export interface DataFile {
 
 // fatal: bad UTF-8 is an error, not silent U+FFFD; a leading UTF-8 BOM is dropped, as JSON.parse refuses it.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A data file whose name ends with this is brotli-compressed (the XQuAD-R copies the tool ships).
+ * It is read decompressed, and its record's sha256 and bytes are those of the decompressed
+ * content: the same as the upstream file's, so results name the same data wherever it came from.
+ */
+export const BROTLI_SUFFIX = '.br';
+
+const decompressBrotli = promisify(brotliDecompress);
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -46,6 +57,13 @@ export async function readDataFile(file: string, missingHint: string): Promise<D
       code === 'ENOENT' ? `${file} not found: ${missingHint}` : `${file} could not be read: ${(err as Error).message}`,
       { cause: err },
     );
+  }
+  if (file.endsWith(BROTLI_SUFFIX)) {
+    try {
+      bytes = await decompressBrotli(bytes);
+    } catch (err) {
+      throw new XlirError('DATASET_INVALID', `${file} is not a readable brotli-compressed file (${(err as Error).message}); reinstall the tool or pass --data-dir.`, { cause: err });
+    }
   }
   // JSON text never holds a NUL byte (in UTF-8 it is only ever U+0000, which JSON must escape).
   const nul = bytes.indexOf(0);

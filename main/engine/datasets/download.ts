@@ -20,6 +20,12 @@ const OFFLINE_HINT =
   `Without network access, copy xquad-r/{lang}.json from ${XQUAD_R_PINNED.repository} (commit ${XQUAD_R_PINNED.commit}) ` +
   'into a folder DIR/xquad-r/ and pass --data-dir DIR or set XLIR_DATA_DIR=DIR.';
 
+/** Why a fetch failed: fetch hides the reason (ECONNREFUSED, ENOTFOUND, a timeout) in `cause`. */
+export function fetchFailureReason(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (err as Error).message;
+}
+
 /**
  * Fetches `url` into `dest` only if it is exactly `expected` (size and sha256). The bytes go to
  * a temporary file in the same folder and are renamed into place, so `dest` is either absent or
@@ -35,10 +41,7 @@ export async function downloadVerified(url: string, dest: string, expected: Pinn
     bytes = new Uint8Array(await response.arrayBuffer());
   } catch (err) {
     if (err instanceof XlirError) throw err;
-    // fetch hides the reason (ECONNREFUSED, ENOTFOUND, a timeout) in `cause`.
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    const reason = cause?.code ?? cause?.message ?? (err as Error).message;
-    throw new XlirError('DATA_DOWNLOAD_FAILED', `Could not download ${url} (${reason}). ${OFFLINE_HINT}`, { cause: err });
+    throw new XlirError('DATA_DOWNLOAD_FAILED', `Could not download ${url} (${fetchFailureReason(err)}). ${OFFLINE_HINT}`, { cause: err });
   }
   const sha256 = sha256Hex(bytes);
   if (bytes.length !== expected.bytes || sha256 !== expected.sha256) {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { DataFileRecord } from './data-file.ts';
+import { BROTLI_SUFFIX, type DataFileRecord } from './data-file.ts';
 import { XQUAD_R_FOLDER, type XquadRLanguage } from './xquad-r.ts';
 
 /** A file as published upstream at a fixed commit: what a download must reproduce byte for byte. */
@@ -40,7 +40,7 @@ export const XQUAD_R_PINNED = {
 export function xquadRPinnedWarnings(files: readonly DataFileRecord[]): string[] {
   const pinned: Record<string, PinnedFile> = XQUAD_R_PINNED.files;
   return files.flatMap((file) => {
-    const lang = path.basename(file.path, '.json');
+    const lang = path.basename(file.path.endsWith(BROTLI_SUFFIX) ? file.path.slice(0, -BROTLI_SUFFIX.length) : file.path, '.json');
     const expected = path.basename(path.dirname(file.path)) === XQUAD_R_FOLDER ? pinned[lang] : undefined;
     if (expected === undefined || expected.sha256 === file.sha256) return [];
     return [

@@ -8,6 +8,7 @@ import { findMlqaRFolder, loadMlqaR, MLQA_R_LANGUAGES } from './mlqa-r.ts';
 import { XQUAD_R_PINNED, xquadRPinnedWarnings } from './pinned-files.ts';
 import type { RetrievalDataset } from './retrieval-dataset.ts';
 import { requireKnownLanguages, selectSubset } from './select.ts';
+import { findBundledXquadR } from './bundled-data.ts';
 import { loadXquadR, XQUAD_R_FOLDER, XQUAD_R_LANGUAGES, xquadRFile } from './xquad-r.ts';
 
 export const DATASET_NAMES = ['xquad-r', 'mlqa-r', 'custom'] as const;
@@ -28,6 +29,8 @@ export interface LoadDatasetOptions {
 export interface LoadDatasetContext {
   env?: NodeJS.ProcessEnv;
   download?: DownloadOptions;
+  /** The bundled data folder (default: the one shipped with the tool); null as in an install without it. */
+  bundledDataDir?: string | null;
 }
 
 export interface LoadedDataset {
@@ -44,7 +47,7 @@ export async function loadDataset(options: LoadDatasetOptions, context: LoadData
   switch (options.name) {
     case 'xquad-r': {
       const langs = requireKnownLanguages(options.langs ?? XQUAD_R_LANGUAGES, XQUAD_R_LANGUAGES, 'xquad-r');
-      const { dir, source } = resolveDataDir(options.dataDir, env);
+      const { dir, source } = resolveDataDir(options.dataDir, env, context.bundledDataDir);
       if (source === 'cache') {
         await ensurePinnedXquadR(dir, langs, context.download);
       } else if (!existsSync(path.join(dir, XQUAD_R_FOLDER))) {
@@ -54,8 +57,8 @@ export async function loadDataset(options: LoadDatasetOptions, context: LoadData
             'Point it at the folder that contains xquad-r/, or unset --data-dir and XLIR_DATA_DIR to download the pinned files.',
         );
       }
-      dataset = await loadXquadR(dir, langs);
-      // The cache holds verified copies; other folders are the user's and may differ.
+      dataset = await loadXquadR(dir, langs, { compressed: source === 'bundled' });
+      // The cache holds verified copies; other folders (the bundled one too: it is hashed as it is read anyway) may differ.
       if (source !== 'cache') warnings.push(...xquadRPinnedWarnings(dataset.files));
       break;
     }
@@ -85,7 +88,7 @@ function findMlqaRLocation(options: LoadDatasetOptions, env: NodeJS.ProcessEnv):
     }
     return folder;
   }
-  const { dir, source } = resolveDataDir(options.dataDir, env);
+  const { dir, source } = resolveDataDir(options.dataDir, env, null);
   const folder = source === 'cache' ? undefined : findMlqaRFolder(dir);
   if (!folder) throw new XlirError('DATASET_NOT_FOUND', `${cannotDownload}: pass --dataset-path DIR with your copy ({${MLQA_R_LANGUAGES.join(',')}}.json).`);
   return folder;
@@ -102,6 +105,8 @@ export interface DatasetInfo {
   source: string;
   /** All its files are at `location` (for xquad-r in the cache: downloaded already). */
   found: boolean;
+  /** True when `location` is the copy shipped with the tool (xquad-r). */
+  bundled: boolean;
   /** The folder looked in, if any. */
   location?: string;
   /** What to do to use it. */
@@ -109,10 +114,12 @@ export interface DatasetInfo {
 }
 
 /** The known datasets and whether their files are at hand; reads no file content (fast, offline). */
-export function listDatasets(options: { dataDir?: string } = {}, env: NodeJS.ProcessEnv = process.env): DatasetInfo[] {
-  const { dir, source } = resolveDataDir(options.dataDir, env);
-  const xquadFound = XQUAD_R_LANGUAGES.every((lang) => existsSync(xquadRFile(dir, lang)));
-  const mlqaFolder = source === 'cache' ? undefined : findMlqaRFolder(dir);
+export function listDatasets(options: { dataDir?: string } = {}, env: NodeJS.ProcessEnv = process.env, bundledDataDir: string | null = findBundledXquadR()): DatasetInfo[] {
+  const { dir, source } = resolveDataDir(options.dataDir, env, bundledDataDir);
+  const bundled = source === 'bundled';
+  const xquadFound = XQUAD_R_LANGUAGES.every((lang) => existsSync(xquadRFile(dir, lang, { compressed: bundled })));
+  const { dir: mlqaDir, source: mlqaSource } = resolveDataDir(options.dataDir, env, null);
+  const mlqaFolder = mlqaSource === 'cache' ? undefined : findMlqaRFolder(mlqaDir);
   return [
     {
       name: 'xquad-r',
@@ -121,9 +128,11 @@ export function listDatasets(options: { dataDir?: string } = {}, env: NodeJS.Pro
       licence: XQUAD_R_PINNED.licence,
       source: `${XQUAD_R_PINNED.repository} @ ${XQUAD_R_PINNED.commit}, xquad-r/{lang}.json (sha256-pinned)`,
       found: xquadFound,
+      bundled,
       location: path.join(dir, XQUAD_R_FOLDER),
-      howTo:
-        source === 'cache'
+      howTo: bundled
+        ? 'Ready (bundled: the pinned upstream files, brotli-compressed; --data-dir or XLIR_DATA_DIR reads another copy).'
+        : source === 'cache'
           ? xquadFound ? 'Ready (downloaded and verified).' : 'Downloaded on first use (about 18 MB); offline, use --data-dir or XLIR_DATA_DIR.'
           : xquadFound ? `Ready (from ${describeDataDirSource(source)}).` : `Missing: ${describeDataDirSource(source)} must point at a folder holding xquad-r/.`,
     },
@@ -134,6 +143,7 @@ export function listDatasets(options: { dataDir?: string } = {}, env: NodeJS.Pro
       licence: 'CC BY-NC 4.0 (non-commercial; not shipped or downloaded)',
       source: 'github.com/google-research-datasets/lareqa before commit b91469b (mlqa-r/ or mlqa-dev-r/{lang}.json); a copy you supply',
       found: mlqaFolder !== undefined && MLQA_R_LANGUAGES.every((lang) => existsSync(path.join(mlqaFolder, `${lang}.json`))),
+      bundled: false,
       location: mlqaFolder,
       howTo: 'Pass --dataset mlqa-r --dataset-path DIR (DIR holds {lang}.json or mlqa-r/), or put mlqa-r/ in the --data-dir folder.',
     },
@@ -144,6 +154,7 @@ export function listDatasets(options: { dataDir?: string } = {}, env: NodeJS.Pro
       licence: 'yours',
       source: 'a folder with queries.jsonl, candidates.jsonl, qrels.jsonl (main/engine/datasets/CUSTOM-FORMAT.md)',
       found: false,
+      bundled: false,
       howTo: 'Pass --dataset custom --dataset-path DIR.',
     },
   ];

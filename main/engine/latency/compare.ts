@@ -36,14 +36,31 @@ export type RatioEstimate = z.infer<typeof RatioEstimateSchema>;
 
 export const LatencyComparisonSchema = z.object({
   labels: z.object({ baseline: z.string(), candidate: z.string() }),
+  /**
+   * How the interval was formed (VERDICT.md): `paired-rounds`, a t interval over the per-round
+   * ratios of interleaved blocks (covers drift between blocks); `independent-bootstrap`, a
+   * bootstrap of the two traces' queries as independent samples (separate runs). Absent in
+   * results written before rounds were compared: those are `independent-bootstrap`.
+   */
+  method: z.enum(['paired-rounds', 'independent-bootstrap']).optional(),
   confidence: z.number(),
   practicalThreshold: z.number(),
-  resamples: z.number().int(),
-  seed: z.number().int(),
+  /** Where the practical threshold came from, when not the default (e.g. this machine's calibration). */
+  practicalThresholdSource: z.string().optional(),
+  /** The bootstrap's resamples and seed; absent for `paired-rounds`, which draws nothing at random. */
+  resamples: z.number().int().optional(),
+  seed: z.number().int().optional(),
+  /** `paired-rounds`: the candidate ÷ baseline ratio of block medians, one per round, in round order. */
+  roundRatios: z.array(z.number()).optional(),
   baseline: LatencySummarySchema,
   candidate: LatencySummarySchema,
   median: RatioEstimateSchema,
   mean: RatioEstimateSchema,
+  /**
+   * Why no difference may be declared although the interval excludes 1 (e.g. the machine was
+   * busy); the verdicts then say "inconclusive". Absent when the verdict stands.
+   */
+  inconclusive: z.string().optional(),
   /** The headline: the median's verdict (robust to the occasional stall that moves the mean). */
   verdict: z.string(),
   stages: z.object({ baseline: StageSharesSchema, candidate: StageSharesSchema }),
@@ -51,27 +68,39 @@ export const LatencyComparisonSchema = z.object({
 
 export type LatencyComparison = z.infer<typeof LatencyComparisonSchema>;
 
+/** The two-sided rules every latency verdict follows (VERDICT.md). */
+export interface VerdictRules {
+  confidence: number;
+  practicalThreshold: number;
+  labels: LatencyComparison['labels'];
+  /** Said after the interval, e.g. "20 paired rounds"; nothing for the bootstrap of queries. */
+  basis?: string;
+}
+
+/** Checks and fills in the options both comparison methods share. */
+export function verdictRules(options: Pick<CompareOptions, 'confidence' | 'practicalThreshold' | 'labels'>): VerdictRules {
+  const confidence = options.confidence ?? 0.95;
+  const practicalThreshold = options.practicalThreshold ?? 0.02;
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be within (0, 1), got ${confidence}`);
+  if (!(practicalThreshold >= 0 && practicalThreshold < 1)) throw new RangeError(`practicalThreshold must be within [0, 1), got ${practicalThreshold}`);
+  return { confidence, practicalThreshold, labels: { baseline: options.labels?.baseline ?? 'baseline', candidate: options.labels?.candidate ?? 'hybrid' } };
+}
+
 /**
- * Compares the total latency of two traces (e.g. baseline vs hybrid checkpoint): the ratio of
- * medians and of means, candidate ÷ baseline, each with a percentile-bootstrap interval, and a
- * plain-language verdict. The verdict states two separate things, by explicit rules:
- * - **within noise**: the interval contains 1;
- * - **practically equal**: |ratio − 1| < `practicalThreshold` (default 2%).
- * A difference can be real yet practically equal, or within noise yet not shown to be small (a
- * wide interval: measure longer).
+ * Compares the total latency of two independent traces (e.g. the same model in two separate
+ * runs): the ratio of medians and of means, candidate ÷ baseline, each with a percentile-bootstrap
+ * interval, and a plain-language verdict (`ratioEstimate`).
  *
- * The two traces are resampled independently (separate runs are separate samples). Like every
- * bootstrap it treats each trace's queries as exchangeable; slow drift during a run (thermal
- * throttling, other load) violates that, and interleaving the models' runs is the remedy.
+ * The two traces are resampled independently, query by query. Like every bootstrap it treats each
+ * trace's queries as exchangeable; drift during a run (other load, frequency, thermal) violates
+ * that and shows up as a difference. Models measured in one run are compared with
+ * `compareRounds` (paired-rounds.ts) instead, whose interval covers that drift.
  */
 export function compareLatency(baseline: readonly StageTimes[], candidate: readonly StageTimes[], options: CompareOptions): LatencyComparison {
   if (baseline.length === 0 || candidate.length === 0) throw new RangeError('comparing latency needs at least one sample on each side');
   const resamples = options.resamples ?? 2000;
-  const confidence = options.confidence ?? 0.95;
-  const practicalThreshold = options.practicalThreshold ?? 0.02;
   if (!Number.isInteger(resamples) || resamples < 1) throw new RangeError(`resamples must be a positive integer, got ${resamples}`);
-  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be within (0, 1), got ${confidence}`);
-  const labels = { baseline: options.labels?.baseline ?? 'baseline', candidate: options.labels?.candidate ?? 'hybrid' };
+  const rules = verdictRules(options);
 
   const sortedBase = sortedCopy(baseline.map((s) => s.totalMs));
   const sortedCand = sortedCopy(candidate.map((s) => s.totalMs));
@@ -90,28 +119,32 @@ export function compareLatency(baseline: readonly StageTimes[], candidate: reado
     meanRatios[b] = cand.mean / base.mean;
   }
 
-  const rules = { confidence, practicalThreshold, labels };
-  const median = ratioEstimate('median', baseSummary.p50Ms, candSummary.p50Ms, medianRatios, rules);
-  const mean = ratioEstimate('mean', baseSummary.meanMs, candSummary.meanMs, meanRatios, rules);
+  const median = ratioEstimate({ statistic: 'median', baselineMs: baseSummary.p50Ms, candidateMs: candSummary.p50Ms, ratio: candSummary.p50Ms / baseSummary.p50Ms, ...bootstrapInterval(medianRatios, rules.confidence) }, rules);
+  const mean = ratioEstimate({ statistic: 'mean', baselineMs: baseSummary.meanMs, candidateMs: candSummary.meanMs, ratio: candSummary.meanMs / baseSummary.meanMs, ...bootstrapInterval(meanRatios, rules.confidence) }, rules);
+  return assembleComparison(rules, { baseline, candidate }, { baseline: baseSummary, candidate: candSummary, median, mean }, { method: 'independent-bootstrap', resamples, seed: options.seed });
+}
+
+/** The parts every comparison has, with the method's own fields. */
+export function assembleComparison(
+  rules: VerdictRules,
+  traces: { baseline: readonly StageTimes[]; candidate: readonly StageTimes[] },
+  figures: Pick<LatencyComparison, 'baseline' | 'candidate' | 'median' | 'mean'>,
+  method: Pick<LatencyComparison, 'method' | 'resamples' | 'seed' | 'roundRatios'>,
+): LatencyComparison {
   return {
-    labels,
-    confidence,
-    practicalThreshold,
-    resamples,
-    seed: options.seed,
-    baseline: baseSummary,
-    candidate: candSummary,
-    median,
-    mean,
-    verdict: median.verdict,
-    stages: { baseline: stageShares(baseline)!, candidate: stageShares(candidate)! },
+    labels: rules.labels,
+    ...method,
+    confidence: rules.confidence,
+    practicalThreshold: rules.practicalThreshold,
+    ...figures,
+    verdict: figures.median.verdict,
+    stages: { baseline: stageShares(traces.baseline)!, candidate: stageShares(traces.candidate)! },
   };
 }
 
 /**
  * Median (nearest rank, as everywhere) and mean of one bootstrap resample of `sorted`, in O(n):
  * drawing indices into the sorted sample and counting them finds the median without sorting.
- * TODO(unify): the generic `bootstrapCi` of metrics/bootstrap.ts did not exist when this was written.
  */
 function resampleStatistics(sorted: Float64Array, counts: Uint32Array, rng: Rng): { median: number; mean: number } {
   const n = sorted.length;
@@ -132,28 +165,25 @@ function resampleStatistics(sorted: Float64Array, counts: Uint32Array, rng: Rng)
   return { median: sorted[index], mean: sum / n };
 }
 
-function ratioEstimate(
-  statistic: RatioEstimate['statistic'],
-  baselineMs: number,
-  candidateMs: number,
-  replicates: Float64Array,
-  rules: { confidence: number; practicalThreshold: number; labels: LatencyComparison['labels'] },
-): RatioEstimate {
+function bootstrapInterval(replicates: Float64Array, confidence: number): { ciLow: number; ciHigh: number } {
   const sorted = replicates.sort();
-  const tail = ((1 - rules.confidence) / 2) * 100;
-  const ciLow = percentileOfSorted(sorted, tail);
-  const ciHigh = percentileOfSorted(sorted, 100 - tail);
-  const ratio = candidateMs / baselineMs;
-  const withinNoise = ciLow <= 1 && 1 <= ciHigh;
-  const practicallyEqual = Math.abs(ratio - 1) < rules.practicalThreshold;
-  const estimate = { statistic, baselineMs, candidateMs, ratio, ciLow, ciHigh, withinNoise, practicallyEqual };
+  const tail = ((1 - confidence) / 2) * 100;
+  return { ciLow: percentileOfSorted(sorted, tail), ciHigh: percentileOfSorted(sorted, 100 - tail) };
+}
+
+/** A ratio and its interval, judged by the rules: within noise, practically equal, and the verdict. */
+export function ratioEstimate(e: Omit<RatioEstimate, 'withinNoise' | 'practicallyEqual' | 'verdict'>, rules: VerdictRules): RatioEstimate {
+  const withinNoise = e.ciLow <= 1 && 1 <= e.ciHigh;
+  const practicallyEqual = Math.abs(e.ratio - 1) < rules.practicalThreshold;
+  const estimate = { ...e, withinNoise, practicallyEqual };
   return { ...estimate, verdict: verdictOf(estimate, rules) };
 }
 
-function verdictOf(e: Omit<RatioEstimate, 'verdict'>, rules: { confidence: number; practicalThreshold: number; labels: LatencyComparison['labels'] }): string {
+function verdictOf(e: Omit<RatioEstimate, 'verdict'>, rules: VerdictRules): string {
   const { baseline, candidate } = rules.labels;
   const name = e.statistic === 'median' ? 'p50' : 'mean';
   const level = `${percent(rules.confidence)}% CI`;
+  const basis = rules.basis ? `, ${rules.basis}` : '';
   const threshold = `${percent(rules.practicalThreshold)}%`;
   const head = `${candidate} ${name} ${ms(e.candidateMs)} vs ${baseline} ${ms(e.baselineMs)}`;
   const slower = e.ratio >= 1;
@@ -161,15 +191,29 @@ function verdictOf(e: Omit<RatioEstimate, 'verdict'>, rules: { confidence: numbe
   const change = (r: number) => percent(slower ? r - 1 : 1 - r);
   const [from, to] = slower ? [change(e.ciLow), change(e.ciHigh)] : [change(e.ciHigh), change(e.ciLow)];
   const direction = `${candidate} is ${change(e.ratio)}% ${slower ? 'slower' : 'faster'}`;
-  const ratioText = `ratio ${e.ratio.toFixed(3)} (${level} ${e.ciLow.toFixed(3)}–${e.ciHigh.toFixed(3)})`;
+  const ratioText = `ratio ${e.ratio.toFixed(3)} (${level} ${e.ciLow.toFixed(3)}–${e.ciHigh.toFixed(3)}${basis})`;
   if (e.withinNoise) {
     return e.practicallyEqual
       ? `${head}: ${ratioText}: no difference beyond noise, and practically equal (|ratio − 1| < ${threshold})`
       : `${head}: ${ratioText}: no difference beyond noise, but not practically equal either (the estimate differs by ${threshold} or more): measure longer to narrow the interval`;
   }
   return e.practicallyEqual
-    ? `${head}: ${direction} (${level} ${from}%–${to}%): a real difference, but practically equal (under ${threshold})`
-    : `${head}: ${direction} (${level} ${from}%–${to}%)`;
+    ? `${head}: ${direction} (${level} ${from}%–${to}%${basis}): a real difference, but practically equal (under ${threshold})`
+    : `${head}: ${direction} (${level} ${from}%–${to}%${basis})`;
+}
+
+/**
+ * The comparison with its difference withheld: where `reason` holds (e.g. the machine was busy),
+ * an interval that excludes 1 is not trusted to mean a difference, so each verdict that would
+ * declare one says "inconclusive" and why. A verdict of "no difference beyond noise" stands.
+ */
+export function withheldDifference(comparison: LatencyComparison, reason: string): LatencyComparison {
+  const withhold = (e: RatioEstimate): RatioEstimate =>
+    e.withinNoise ? e : { ...e, verdict: `inconclusive: ${reason}; measured: ${e.verdict}` };
+  const median = withhold(comparison.median);
+  const mean = withhold(comparison.mean);
+  if (median === comparison.median && mean === comparison.mean) return comparison;
+  return { ...comparison, median, mean, inconclusive: reason, verdict: median.verdict };
 }
 
 function ms(value: number): string {

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { EventBatcher } from './event-batcher.ts';
+import { blockOptions, concatBlocks, interleave, MeasuredBlockSchema, type InterleavedScenarioOptions, type MeasuredBlock, type Measurement } from './interleaved.ts';
 import { BatchSampleSchema, type BatchSample } from './latency-sample.ts';
 import { timedProcess, type QueryProcessor } from './query-processor.ts';
 import { createQueryOrder } from './query-order.ts';
-import { runLengthReached } from './run-length.ts';
+import { runLengthReached, type RunLength } from './run-length.ts';
 import type { ScenarioOptions } from './scenario.ts';
 import { StageSummariesSchema, summarizeStages } from './stage-breakdown.ts';
 import { queriesPerSecond } from './summary.ts';
@@ -24,6 +25,8 @@ export const OfflineBatchRunSchema = z.object({
   /** Queries processed (batches × batch size). */
   queries: z.number().int(),
   batches: z.array(BatchSampleSchema),
+  /** Interleaved runs: where each round's block lies in `batches`; absent in results from before interleaving. */
+  blocks: z.array(MeasuredBlockSchema).optional(),
   /** Per-batch latency; null when nothing was measured. */
   stages: StageSummariesSchema.nullable(),
   queriesPerSecond: z.number().nullable(),
@@ -50,23 +53,50 @@ export type OfflineResult = z.infer<typeof OfflineResultSchema>;
  * queries.
  */
 export async function runOffline(processor: QueryProcessor, options: OfflineOptions): Promise<OfflineResult> {
-  for (const size of options.batchSizes) {
-    if (!Number.isInteger(size) || size < 1) throw new RangeError(`batch sizes must be positive integers, got ${size}`);
-  }
+  checkBatchSizes(options.batchSizes);
   const originMs = options.clock.nowMs();
   const runs: OfflineBatchRun[] = [];
   for (const batchSize of options.batchSizes) {
     if (options.signal?.aborted) break;
-    runs.push(await runBatchSize(processor, options, batchSize, originMs));
+    runs.push(batchRun(batchSize, await measureBatchSize(processor, options, batchSize, originMs), options));
   }
-  return {
-    scenario: 'offline',
-    cancelled: runs.length < options.batchSizes.length || runs.some((run) => run.cancelled),
-    runs,
-  };
+  return offlineResult(runs, options.batchSizes);
 }
 
-async function runBatchSize(processor: QueryProcessor, options: OfflineOptions, batchSize: number, originMs: number): Promise<OfflineBatchRun> {
+/**
+ * `runOffline` for several systems: each batch size in interleaved rounds (interleaved.ts), so the
+ * blocks of one batch size lie close together in time and every system meets the same machine.
+ */
+export async function runOfflineInterleaved(processors: readonly QueryProcessor[], options: InterleavedScenarioOptions<BatchSample> & Omit<OfflineOptions, 'onEvent'>): Promise<OfflineResult[]> {
+  checkBatchSizes(options.batchSizes);
+  const originMs = options.clock.nowMs();
+  const runs: OfflineBatchRun[][] = processors.map(() => []);
+  for (const batchSize of options.batchSizes) {
+    if (options.signal?.aborted) break;
+    // Each block's times are relative to its own start; concatBlocks puts them on the axis from `originMs`.
+    const blocks = await interleave(processors.length, { ...options, originMs }, (system, round) =>
+      measureBatchSize(processors[system], blockOptions(options, system, round), batchSize, options.clock.nowMs()),
+    );
+    blocks.forEach((b, system) => {
+      const run = batchRun(batchSize, concatBlocks(b), options);
+      runs[system].push(b.length < options.rounds ? { ...run, cancelled: true } : run);
+    });
+  }
+  return runs.map((r) => offlineResult(r, options.batchSizes));
+}
+
+function checkBatchSizes(batchSizes: readonly number[]): void {
+  for (const size of batchSizes) {
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`batch sizes must be positive integers, got ${size}`);
+  }
+}
+
+function offlineResult(runs: OfflineBatchRun[], batchSizes: readonly number[]): OfflineResult {
+  return { scenario: 'offline', cancelled: runs.length < batchSizes.length || runs.some((run) => run.cancelled), runs };
+}
+
+/** One batch size's warm-up and measurement; times relative to `originMs`. */
+async function measureBatchSize(processor: QueryProcessor, options: ScenarioOptions<BatchSample>, batchSize: number, originMs: number): Promise<Measurement<BatchSample>> {
   const { clock, signal } = options;
   const nextQuery = createQueryOrder(processor.queryCount, options.seed);
   const nextBatch = () => Array.from({ length: batchSize }, nextQuery);
@@ -78,13 +108,11 @@ async function runBatchSize(processor: QueryProcessor, options: OfflineOptions, 
   const measureStartMs = clock.nowMs();
   const events = new EventBatcher<BatchSample>({ scenario: 'offline', phase: 'measure', batchSize }, options, options);
   const batches: BatchSample[] = [];
-  let queries = 0;
   let endMs = measureStartMs;
-  while (!signal?.aborted && !runLengthReached(queries, endMs - measureStartMs, options)) {
+  while (!signal?.aborted && !runLengthReached(batches.length * batchSize, endMs - measureStartMs, options)) {
     const queryIndices = nextBatch();
     const batch = await timedProcess(processor, queryIndices, clock);
     endMs = batch.endMs;
-    queries += batchSize;
     const sample: BatchSample = {
       seq: batches.length,
       batchSize,
@@ -101,19 +129,23 @@ async function runBatchSize(processor: QueryProcessor, options: OfflineOptions, 
     events.record(batchSize, sample);
   }
   if (batches.length > 0) events.flush();
+  return { warmup, measureStartMs: measureStartMs - originMs, durationMs: endMs - measureStartMs, samples: batches };
+}
 
-  const durationMs = endMs - measureStartMs;
+function batchRun(batchSize: number, m: Measurement<BatchSample> & { blocks?: MeasuredBlock[] }, length: RunLength): OfflineBatchRun {
+  const queries = m.samples.length * batchSize;
   return {
     batchSize,
-    cancelled: !runLengthReached(queries, durationMs, options),
-    warmup,
-    measureStartMs: measureStartMs - originMs,
-    durationMs,
+    cancelled: !runLengthReached(queries, m.durationMs, length),
+    warmup: m.warmup,
+    measureStartMs: m.measureStartMs,
+    durationMs: m.durationMs,
     queries,
-    batches,
-    stages: summarizeStages(batches),
-    queriesPerSecond: queriesPerSecond(queries, durationMs),
-    minQueriesMet: queries >= options.minQueries,
-    minDurationMet: durationMs >= options.minDurationMs,
+    batches: m.samples,
+    ...(m.blocks && { blocks: m.blocks }),
+    stages: summarizeStages(m.samples),
+    queriesPerSecond: queriesPerSecond(queries, m.durationMs),
+    minQueriesMet: queries >= length.minQueries,
+    minDurationMet: m.durationMs >= length.minDurationMs,
   };
 }

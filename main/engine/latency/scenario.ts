@@ -1,4 +1,5 @@
 import type { Clock } from './clock.ts';
+import type { MeasuredBlock } from './interleaved.ts';
 import type { LatencySample } from './latency-sample.ts';
 import type { LiveSummary } from './running-summary.ts';
 import type { StageSummaries } from './stage-breakdown.ts';
@@ -74,4 +75,6 @@ export interface StreamResult {
   stages: StageSummaries | null;
   minQueriesMet: boolean;
   minDurationMet: boolean;
+  /** Interleaved runs: where each round's block lies in `samples`. */
+  blocks?: MeasuredBlock[];
 }

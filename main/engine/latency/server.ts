@@ -1,9 +1,11 @@
 import { EventBatcher } from './event-batcher.ts';
+import { blockOptions, concatBlocks, interleave, type InterleavedScenarioOptions, type MeasuredBlock, type Measurement } from './interleaved.ts';
 import { querySample, type LatencySample } from './latency-sample.ts';
 import { createPoissonArrivals } from './poisson-arrivals.ts';
 import { percentileOfSorted, sortedCopy } from './percentiles.ts';
 import { timedProcess, type QueryProcessor } from './query-processor.ts';
 import { createQueryOrder } from './query-order.ts';
+import type { RunLength } from './run-length.ts';
 import type { ScenarioOptions, StreamResult } from './scenario.ts';
 import { summarizeStages } from './stage-breakdown.ts';
 import { queriesPerSecond } from './summary.ts';
@@ -49,6 +51,29 @@ const ARRIVAL_SEED_OFFSET = 0x9e3779b9;
  * poll: see `createSystemClock`); whatever lag that wait has lands in `queueMs`, never hidden.
  */
 export async function runServer(processor: QueryProcessor, options: ServerOptions): Promise<ServerResult> {
+  return serverResult(await measureServer(processor, options), options);
+}
+
+/** `runServer` for several systems in interleaved rounds (interleaved.ts): each block its own arrival schedule. */
+export async function runServerInterleaved(processors: readonly QueryProcessor[], options: InterleavedScenarioOptions<LatencySample> & Omit<ServerOptions, 'onEvent'>): Promise<ServerResult[]> {
+  const blocks = await interleave(processors.length, options, (system, round) => measureServer(processors[system], blockOptions(options, system, round)));
+  return blocks.map((b) => {
+    const merged = concatBlocks(b);
+    const sum = (key: 'scheduleMs' | 'busyMs') => b.reduce((total, block) => total + block.measurement[key], 0);
+    const result = serverResult({ ...merged, scheduleMs: sum('scheduleMs'), busyMs: sum('busyMs') }, options);
+    return b.length < options.rounds ? { ...result, cancelled: true } : result;
+  });
+}
+
+interface ServerMeasurement extends Measurement<LatencySample> {
+  /** The arrival schedule's span: from the start of measurement to the last arrival. */
+  scheduleMs: number;
+  /** Time spent processing queries. */
+  busyMs: number;
+  blocks?: MeasuredBlock[];
+}
+
+async function measureServer(processor: QueryProcessor, options: ServerOptions): Promise<ServerMeasurement> {
   const { clock, signal } = options;
   const originMs = clock.nowMs();
   const nextQuery = createQueryOrder(processor.queryCount, options.seed);
@@ -64,8 +89,7 @@ export async function runServer(processor: QueryProcessor, options: ServerOption
   let scheduleMs = 0; // the latest arrival, relative to measureStartMs
   let busyMs = 0;
   let endMs = measureStartMs;
-  const scheduleComplete = () => samples.length >= options.minQueries && scheduleMs >= options.minDurationMs;
-  while (!signal?.aborted && !scheduleComplete()) {
+  while (!signal?.aborted && !scheduleComplete(samples.length, scheduleMs, options)) {
     const nextScheduleMs = scheduleMs + nextGapMs();
     const scheduledMs = measureStartMs + nextScheduleMs;
     await clock.waitUntil(scheduledMs, signal);
@@ -80,22 +104,28 @@ export async function runServer(processor: QueryProcessor, options: ServerOption
     events.record(1, sample);
   }
   if (samples.length > 0) events.flush();
+  return { warmup, measureStartMs: measureStartMs - originMs, durationMs: endMs - measureStartMs, samples, scheduleMs, busyMs };
+}
 
+function scheduleComplete(queries: number, scheduleMs: number, length: RunLength): boolean {
+  return queries >= length.minQueries && scheduleMs >= length.minDurationMs;
+}
+
+function serverResult(m: ServerMeasurement, options: Pick<ServerOptions, 'minQueries' | 'minDurationMs' | 'targetQps' | 'latencyBound'>): ServerResult {
+  const { scheduleMs, busyMs, samples, ...rest } = m;
   const offeredLoad = scheduleMs > 0 ? busyMs / scheduleMs : null;
   const latencyBound = options.latencyBound && boundCheck(samples, options.latencyBound);
   return {
     scenario: 'server',
-    cancelled: !scheduleComplete(),
-    warmup,
-    measureStartMs: measureStartMs - originMs,
-    durationMs: endMs - measureStartMs,
+    cancelled: !scheduleComplete(samples.length, scheduleMs, options),
+    ...rest,
     samples,
     stages: summarizeStages(samples),
     minQueriesMet: samples.length >= options.minQueries,
     minDurationMet: scheduleMs >= options.minDurationMs,
     targetQps: options.targetQps,
     scheduledQps: queriesPerSecond(samples.length, scheduleMs),
-    completedQps: queriesPerSecond(samples.length, endMs - measureStartMs),
+    completedQps: queriesPerSecond(samples.length, m.durationMs),
     offeredLoad,
     ...(latencyBound && { latencyBound }),
     keptUp: offeredLoad !== null && offeredLoad < 1 && (latencyBound?.met ?? true),

@@ -1,8 +1,9 @@
 import { EventBatcher } from './event-batcher.ts';
+import { concatBlocks, interleave, blockOptions, type InterleavedScenarioOptions, type MeasuredBlock, type Measurement } from './interleaved.ts';
 import { querySample, type LatencySample } from './latency-sample.ts';
 import { timedProcess, type QueryProcessor } from './query-processor.ts';
 import { createQueryOrder } from './query-order.ts';
-import { runLengthReached } from './run-length.ts';
+import { runLengthReached, type RunLength } from './run-length.ts';
 import type { ScenarioOptions, StreamResult } from './scenario.ts';
 import { summarizeStages } from './stage-breakdown.ts';
 import { queriesPerSecond } from './summary.ts';
@@ -20,6 +21,19 @@ export interface SingleStreamResult extends StreamResult {
  * `minDurationMs` are done, in a seeded shuffled order that cycles over the query set.
  */
 export async function runSingleStream(processor: QueryProcessor, options: ScenarioOptions<LatencySample>): Promise<SingleStreamResult> {
+  return singleStreamResult(await measureSingleStream(processor, options), options);
+}
+
+/** `runSingleStream` for several systems in interleaved rounds (interleaved.ts), one result each. */
+export async function runSingleStreamInterleaved(processors: readonly QueryProcessor[], options: InterleavedScenarioOptions<LatencySample>): Promise<SingleStreamResult[]> {
+  const blocks = await interleave(processors.length, options, (system, round) => measureSingleStream(processors[system], blockOptions(options, system, round)));
+  return blocks.map((b) => {
+    const result = singleStreamResult(concatBlocks(b), options);
+    return b.length < options.rounds ? { ...result, cancelled: true } : result;
+  });
+}
+
+async function measureSingleStream(processor: QueryProcessor, options: ScenarioOptions<LatencySample>): Promise<Measurement<LatencySample>> {
   const { clock, signal } = options;
   const originMs = clock.nowMs();
   const nextQuery = createQueryOrder(processor.queryCount, options.seed);
@@ -41,18 +55,17 @@ export async function runSingleStream(processor: QueryProcessor, options: Scenar
     events.record(1, sample);
   }
   if (samples.length > 0) events.flush();
+  return { warmup, measureStartMs: measureStartMs - originMs, durationMs: endMs - measureStartMs, samples };
+}
 
-  const durationMs = endMs - measureStartMs;
+function singleStreamResult(m: Measurement<LatencySample> & { blocks?: MeasuredBlock[] }, length: RunLength): SingleStreamResult {
   return {
     scenario: 'single-stream',
-    cancelled: !runLengthReached(samples.length, durationMs, options),
-    warmup,
-    measureStartMs: measureStartMs - originMs,
-    durationMs,
-    samples,
-    stages: summarizeStages(samples),
-    throughputQps: queriesPerSecond(samples.length, durationMs),
-    minQueriesMet: samples.length >= options.minQueries,
-    minDurationMet: durationMs >= options.minDurationMs,
+    cancelled: !runLengthReached(m.samples.length, m.durationMs, length),
+    ...m,
+    stages: summarizeStages(m.samples),
+    throughputQps: queriesPerSecond(m.samples.length, m.durationMs),
+    minQueriesMet: m.samples.length >= length.minQueries,
+    minDurationMet: m.durationMs >= length.minDurationMs,
   };
 }

@@ -20,7 +20,6 @@ export type LatencySummary = z.infer<typeof LatencySummarySchema>;
 
 /** Summarises a non-empty sample; the input is not modified. */
 export function summarize(values: ArrayLike<number>): LatencySummary {
-  if (values.length === 0) throw new RangeError('cannot summarise an empty latency sample');
   return summarizeSorted(sortedCopy(values));
 }
 

@@ -44,8 +44,8 @@ export function rankRelevant(
   // Distinct relevant scores, highest first: the only thresholds at which counts are needed.
   const thresholds = Float64Array.from(new Set(relevantScore)).sort().reverse();
   const u = thresholds.length;
-  // above[g·(u+1) + j]: candidates of language g scoring above thresholds j … u−1 but not j−1.
-  const above = new Int32Array(languageCount * (u + 1));
+  // above[g·u + j]: candidates of language g scoring above thresholds j … u−1 but not j−1.
+  const above = new Int32Array(languageCount * u);
   // tied[((g·u) + j)·(m+1) + k]: candidates of language g scoring exactly thresholds[j], preceded in
   // candidate order by exactly k relevant candidates (so before relevant[k], at or after relevant[k−1]).
   const segments = m + 1;
@@ -60,13 +60,13 @@ export function rankRelevant(
     if (s !== s) throw nanError(c);
     let j = u;
     while (j > 0 && thresholds[j - 1] < s) j--;
-    if (j < u) above[g * (u + 1) + j]++;
+    if (j < u) above[g * u + j]++;
     if (j > 0 && thresholds[j - 1] === s) tied[(g * u + j - 1) * segments + relevantBefore(relevant, c)]++;
   }
-  // Prefix sums: above[g·(u+1) + j] becomes #{c of language g : s_c > thresholds[j]}, and
+  // Prefix sums: above[g·u + j] becomes #{c of language g : s_c > thresholds[j]}, and
   // tied[… + k] becomes the number of tied candidates up to and including relevant[k].
   for (let g = 0; g < languageCount; g++) {
-    for (let j = 1; j < u; j++) above[g * (u + 1) + j] += above[g * (u + 1) + j - 1];
+    for (let j = 1; j < u; j++) above[g * u + j] += above[g * u + j - 1];
     for (let j = 0; j < u; j++) {
       const base = (g * u + j) * segments;
       for (let k = 1; k < segments; k++) tied[base + k] += tied[base + k - 1];
@@ -93,9 +93,9 @@ export function rankRelevant(
       }
       return tied[base + m] - relevantTied + relevantTiedBefore;
     };
-    languageRank[i] = 1 + above[g * (u + 1) + j] + tiedBefore(g);
+    languageRank[i] = 1 + above[g * u + j] + tiedBefore(g);
     let pooled = 1;
-    for (let h = 0; h < languageCount; h++) pooled += above[h * (u + 1) + j] + tiedBefore(h);
+    for (let h = 0; h < languageCount; h++) pooled += above[h * u + j] + tiedBefore(h);
     pooledRank[i] = pooled;
   }
   return { languageRank, pooledRank };

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelManifest } from './manifest.ts';
-import { looksLikeModelFolder, openModelFolder, type FolderLayout } from './model-folder.ts';
+import { looksLikeModelFolder, modelFileBytes, openModelFolder, type FolderLayout } from './model-folder.ts';
 import { folderVariants } from './variant-file.ts';
 
 /** One folder found by `listModels`: what `xlir models` prints, or why the folder is broken. */
@@ -16,7 +16,7 @@ export type ModelListing =
       /** Null when only the graph states it (it is read when the model loads). */
       dimension: number | null;
       maxLength: number;
-      /** Size of the graph file. */
+      /** Size of the graph file (with its external data, if any). */
       bytes: number;
       /** The folder's own variant files (XLIR Bench can derive int8 and fp16 besides). */
       variants: string[];
@@ -34,7 +34,7 @@ export interface SkippedFolder {
 async function describeFolder(dir: string): Promise<ModelListing> {
   try {
     const folder = await openModelFolder(dir);
-    const { size } = await stat(folder.graphFile);
+    const size = await modelFileBytes(folder.graphFile);
     const k = folder.known;
     return {
       dir,

@@ -19,6 +19,12 @@ export interface SessionSettings {
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
   /** Turns ONNX Runtime's profiler on: it writes `<prefix>_<time>.json` when profiling ends. Never for a timed session. */
   profileFilePrefix?: string;
+  /**
+   * Whether the intra-op pool's threads spin (busy-wait) for work between operators; ONNX
+   * Runtime's default is yes. Spinning threads of an idle session burn a core another session
+   * could use (latency/VERDICT.md, "A/A bias").
+   */
+  allowSpinning?: boolean;
 }
 
 /**
@@ -124,6 +130,8 @@ export async function createSession(
         ...(settings.interOpThreads !== undefined ? { interOpNumThreads: settings.interOpThreads } : {}),
         ...(settings.graphOptimizationLevel !== undefined ? { graphOptimizationLevel: settings.graphOptimizationLevel } : {}),
         ...(settings.profileFilePrefix !== undefined ? { enableProfiling: true, profileFilePrefix: settings.profileFilePrefix } : {}),
+        // Session config entries (onnxruntime_session_options_config_keys.h): nested keys join with '.'.
+        ...(settings.allowSpinning !== undefined ? { extra: { session: { intra_op: { allow_spinning: settings.allowSpinning ? '1' : '0' } } } } : {}),
       };
       const session = typeof model === 'string' ? await InferenceSession.create(model, options) : await InferenceSession.create(model.bytes, options);
       if (failures.length === 0) return { session, provider };

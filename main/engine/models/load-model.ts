@@ -24,6 +24,8 @@ export const LoadModelOptionsSchema = z
     /** Threads across independent operators. */
     interOpThreads: z.number().int().positive().optional(),
     graphOptimizationLevel: z.enum(['disabled', 'basic', 'extended', 'all']).optional(),
+    /** Intra-op threads busy-wait between operators (ONNX Runtime's default) or sleep at once. */
+    allowSpinning: z.boolean().optional(),
     /** A variant of the folder (`quantized`, `fp16` …) or one XLIR Bench derives (`int8`, `fp16`); the graph itself when absent. */
     variant: z.string().min(1).optional(),
     /** Profiles every run (ONNX Runtime's profiler, written by `endProfiling`): for a session that is never timed. */

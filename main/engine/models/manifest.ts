@@ -51,6 +51,22 @@ const fields = {
   provenance: z.string().min(1),
   /** Precision variants in the folder, name → file relative to the folder, e.g. `{ "int8": "model.int8.onnx" }`. */
   variants: z.record(z.string(), z.string()).optional(),
+  /**
+   * Set when tokenizer.json only stands in for the real model's (a replica generated without
+   * it): token counts, and so latency per query, differ from the real model's. Results carry it.
+   */
+  tokenizerStandIn: z
+    .object({
+      /** The real model's tokenizer and why it was not used. */
+      reason: z.string().min(1),
+      /**
+       * Mean tokens per XQuAD-R question (query prefix and special tokens included), per language:
+       * the stand-in's, and the real tokenizer's where known (null: not known here).
+       */
+      tokensPerQuestion: z.record(z.string(), z.object({ standIn: z.number().positive(), real: z.number().positive().nullable() }).strict()),
+    })
+    .strict()
+    .optional(),
 };
 
 /**

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { XlirError } from '../errors.ts';
@@ -40,6 +40,21 @@ export const MODEL_FOLDER_FILES = {
   tokenizer: 'tokenizer.json',
   tokenizerConfig: 'tokenizer_config.json',
 } as const;
+
+/**
+ * A graph over protobuf's 2 GiB limit keeps its weights in an external-data file beside it,
+ * `model.onnx_data` for `model.onnx` (the name Hugging Face Optimum and the replica generator use).
+ * It is part of the model: hashed and counted with the graph.
+ */
+export function externalDataFile(modelFile: string): string {
+  return `${modelFile}_data`;
+}
+
+/** Bytes of an ONNX file and its external data, if any. */
+export async function modelFileBytes(modelFile: string): Promise<number> {
+  const sizes = await Promise.all([modelFile, externalDataFile(modelFile)].map((f) => stat(f).then((s) => s.size, () => 0)));
+  return sizes[0] + sizes[1];
+}
 
 export type FolderLayout = 'xlir' | 'optimum' | 'transformers.js' | 'sentence-transformers';
 

@@ -13,7 +13,7 @@ export type Precision = 'fp32' | 'fp16' | 'int8' | 'int4' | 'mixed';
 export const DERIVED_VARIANTS = {
   int8: {
     precision: 'int8',
-    recipe: 'dynamic int8 (xlir): MatMul/Gemm weights int8 per output column, symmetric; activations quantised per call (DynamicQuantizeLinear + MatMulInteger); embeddings, LayerNorm and attention stay fp32',
+    recipe: 'dynamic int8 (xlir): MatMul/Gemm weights int8 per output column, symmetric; activations quantised per call (DynamicQuantizeLinear + MatMulInteger); embedding tables int8 per row; LayerNorm and attention stay fp32',
     make: (bytes: Uint8Array, source: string) => quantizeInt8(bytes, source).bytes,
   },
   fp16: {
@@ -26,7 +26,7 @@ export const DERIVED_VARIANTS = {
 export type DerivedVariantName = keyof typeof DERIVED_VARIANTS;
 
 /** Bumped whenever a recipe changes its output, so cached files of an older recipe are not reused. */
-export const RECIPE_VERSION = 1;
+export const RECIPE_VERSION = 2;
 
 export const isDerivedVariantName = (name: string): name is DerivedVariantName => Object.hasOwn(DERIVED_VARIANTS, name);
 

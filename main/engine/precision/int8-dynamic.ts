@@ -19,6 +19,8 @@ const MIN_QUANTIZED_ELEMENTS = 1024;
 export interface Int8Report {
   /** MatMul / Gemm nodes now computed in int8. */
   quantizedNodes: number;
+  /** Embedding tables (Gather over a weight) now stored in int8. */
+  quantizedTables: number;
   /** Weight elements stored as int8. */
   quantizedWeights: number;
 }
@@ -51,10 +53,16 @@ export function quantizeColumns(weights: Float32Array, k: number, n: number): { 
   return { values, scales };
 }
 
-function transpose(values: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(values.length);
+function transpose<T extends Float32Array | Int8Array>(values: T, rows: number, cols: number): T {
+  const out = new (values.constructor as new (length: number) => T)(values.length);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = values[r * cols + c];
   return out;
+}
+
+/** Per row of a [rows, cols] table (an embedding: one scale per token), as `quantizeColumns` per column. */
+export function quantizeRows(weights: Float32Array, rows: number, cols: number): { values: Int8Array; scales: Float32Array } {
+  const { values, scales } = quantizeColumns(transpose(weights, rows, cols), cols, rows);
+  return { values: transpose(values, cols, rows), scales };
 }
 
 const intAttribute = (n: NodeMessage, name: string, fallback: number): number => {
@@ -76,8 +84,15 @@ const floatAttribute = (n: NodeMessage, name: string, fallback: number): number 
  *
  * with W_q int8 per output column (`quantizeColumns`). Activations are quantised per call (one
  * scale per tensor), so nothing is calibrated and the result depends only on the input file: the
- * same model.onnx always gives the same bytes. Embedding tables, biases, LayerNorm and attention
- * (activation × activation) stay float32.
+ * same model.onnx always gives the same bytes.
+ *
+ * An embedding table (a Gather along axis 0 from a float32 [V, H] initializer) is stored int8 per
+ * row, one scale per token — in a small multilingual encoder the vocabulary is most of the
+ * weights — and each looked-up row is scaled back to float:
+ *
+ *     Gather(W_q, ids) → Cast float → × Gather(row_scale, ids)
+ *
+ * Biases, LayerNorm and attention (activation × activation) stay float32.
  */
 export function quantizeInt8(bytes: Uint8Array, source: string): { bytes: Uint8Array; report: Int8Report } {
   const model = decodeModelMessage(bytes, source);
@@ -100,6 +115,9 @@ export function quantizeInt8(bytes: Uint8Array, source: string): { bytes: Uint8A
   };
   let weightCount = 0;
   let nodeCount = 0;
+  let tableCount = 0;
+  const isWeight = (t: TensorMessage | undefined, dims: number[]): t is TensorMessage =>
+    t !== undefined && t.data_type === ElementType.float && t.data_location !== 1 && dims.length === 2 && dims[0] * dims[1] >= MIN_QUANTIZED_ELEMENTS;
 
   /** The int8 form of a weight, made once even when several nodes share it. `transposed`: Gemm's transB. */
   const quantizedWeight = (tensor: TensorMessage, transposed: boolean) => {
@@ -118,16 +136,47 @@ export function quantizeInt8(bytes: Uint8Array, source: string): { bytes: Uint8A
     return entry;
   };
 
+  /** The int8 form of an embedding table, per row, made once even when several Gathers share it. */
+  const quantizedTable = (tensor: TensorMessage) => {
+    const key = `${tensor.name}|rows`;
+    const done = quantizedWeights.get(key);
+    if (done) return done;
+    const [v, h] = (tensor.dims ?? []).map(int64);
+    const { values, scales } = quantizeRows(floatValues(tensor)!, v, h);
+    const base = `${tensor.name}_int8`;
+    const entry = { values: fresh(`${base}_table`), scales: fresh(`${base}_row_scale`), zero: '', n: h };
+    added.push(tensorMessage(entry.values, ElementType.int8, [v, h], values), tensorMessage(entry.scales, ElementType.float, [v, 1], scales));
+    quantizedWeights.set(key, entry);
+    weightCount += v * h;
+    return entry;
+  };
+
   const out: NodeMessage[] = [];
   for (const n of graph.node) {
+    if (n.op_type === 'Gather' && (n.domain ?? '') === '' && intAttribute(n, 'axis', 0) === 0) {
+      const [table, ids] = n.input ?? [];
+      const tensor = initializers.get(table);
+      if (isWeight(tensor, tensor ? (tensor.dims ?? []).map(int64) : []) && !initializers.has(ids)) {
+        const q = quantizedTable(tensor);
+        const base = n.name || n.output![0];
+        const [rows, asFloat, rowScales] = [fresh(`${base}_int8_rows`), fresh(`${base}_rows_float`), fresh(`${base}_row_scales`)];
+        out.push(
+          node('Gather', [q.values, ids], [rows], fresh(`${base}_int8_Gather`)),
+          node('Cast', [rows], [asFloat], fresh(`${base}_Cast`), [{ name: 'to', type: AttributeKind.INT, i: ElementType.float }]),
+          node('Gather', [q.scales, ids], [rowScales], fresh(`${base}_scale_Gather`)),
+          node('Mul', [asFloat, rowScales], [n.output![0]], fresh(`${base}_Mul`)),
+        );
+        tableCount++;
+        consumers.set(table, consumers.get(table)! - 1);
+        continue;
+      }
+    }
     const isMatMul = n.op_type === 'MatMul' && (n.domain ?? '') === '';
     const isGemm = n.op_type === 'Gemm' && (n.domain ?? '') === '' && intAttribute(n, 'transA', 0) === 0 && floatAttribute(n, 'alpha', 1) === 1 && floatAttribute(n, 'beta', 1) === 1;
     const [a, b, bias] = n.input ?? [];
     const weight = b !== undefined ? initializers.get(b) : undefined;
     const dims = weight ? (weight.dims ?? []).map(int64) : [];
-    const eligible =
-      (isMatMul || isGemm) && weight !== undefined && !initializers.has(a) && weight.data_type === ElementType.float && weight.data_location !== 1 && dims.length === 2 && dims[0] * dims[1] >= MIN_QUANTIZED_ELEMENTS;
-    if (!eligible) {
+    if (!(isMatMul || isGemm) || initializers.has(a) || !isWeight(weight, dims)) {
       out.push(n);
       continue;
     }
@@ -155,8 +204,8 @@ export function quantizeInt8(bytes: Uint8Array, source: string): { bytes: Uint8A
     nodeCount++;
     consumers.set(b, consumers.get(b)! - 1);
   }
-  if (nodeCount === 0) {
-    throw new XlirError('VARIANT_UNSUPPORTED', `${source} has no float32 MatMul or Gemm with a weight matrix to quantise (is it already quantised?).`);
+  if (nodeCount + tableCount === 0) {
+    throw new XlirError('VARIANT_UNSUPPORTED', `${source} has no float32 MatMul, Gemm or embedding Gather with a weight matrix to quantise (is it already quantised?).`);
   }
   // A float weight no node reads any more is dropped; one still read elsewhere (tied weights) stays,
   // and with subgraphs (If, Loop: their reads are not visible here) every float weight stays.
@@ -165,9 +214,9 @@ export function quantizeInt8(bytes: Uint8Array, source: string): { bytes: Uint8A
   graph.initializer = [...graph.initializer.filter((t) => !unread(t)), ...added];
   graph.node = out;
   model.producer_name = `${model.producer_name ?? ''}+xlir-int8`;
-  return { bytes: encodeModelMessage(model), report: { quantizedNodes: nodeCount, quantizedWeights: weightCount } };
+  return { bytes: encodeModelMessage(model), report: { quantizedNodes: nodeCount, quantizedTables: tableCount, quantizedWeights: weightCount } };
 }
 
 function quantizedByName(done: Map<string, unknown>, name: string): boolean {
-  return done.has(`${name}|false`) || done.has(`${name}|true`);
+  return done.has(`${name}|false`) || done.has(`${name}|true`) || done.has(`${name}|rows`);
 }

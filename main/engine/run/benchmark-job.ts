@@ -5,6 +5,7 @@ import type { RunEvent } from './run-events.ts';
 import type { RunResult } from './run-result.ts';
 import type { BenchmarkWorkerData, WorkerMessage } from './benchmark-worker.ts';
 import { configError } from './bounded-config.ts';
+import type { OtherRun } from '../measurement-quality/probes.ts';
 
 /**
  * A benchmark running off the caller's thread: the CLI's progress bar and, later, the desktop
@@ -19,12 +20,23 @@ export interface BenchmarkJob {
   cancel(): void;
 }
 
-export function startBenchmark(input: RunConfigInput): BenchmarkJob {
+export interface BenchmarkJobOptions {
+  /**
+   * Other xlir runs active on this machine now (the store's active-runs registry, which the
+   * engine does not import); the worker asks for them between blocks. Without it the monitor
+   * says "not measured".
+   */
+  otherRuns?: () => OtherRun[];
+}
+
+export function startBenchmark(input: RunConfigInput, options: BenchmarkJobOptions = {}): BenchmarkJob {
   const parsed = RunConfigSchema.safeParse(input);
   if (!parsed.success) throw configError(parsed.error, 'run configuration');
   // Set by cancel(): the worker reads it even while a synchronous loop blocks its message queue.
   const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
-  const worker = new Worker(new URL('./benchmark-worker.ts', import.meta.url), { workerData: { config: parsed.data, cancelFlag } satisfies BenchmarkWorkerData });
+  const worker = new Worker(new URL('./benchmark-worker.ts', import.meta.url), {
+    workerData: { config: parsed.data, cancelFlag, otherRunsAvailable: options.otherRuns !== undefined } satisfies BenchmarkWorkerData,
+  });
 
   const queue: RunEvent[] = [];
   let wake: (() => void) | undefined;
@@ -42,7 +54,15 @@ export function startBenchmark(input: RunConfigInput): BenchmarkJob {
     wake?.();
   };
   worker.on('message', (message: WorkerMessage) => {
-    if (message.type === 'event') {
+    if (message.type === 'other-runs-request') {
+      let runs: OtherRun[] | null = null;
+      try {
+        runs = options.otherRuns?.() ?? null;
+      } catch {
+        // An unreadable registry is "not measured", never a failed run.
+      }
+      worker.postMessage({ type: 'other-runs', id: message.id, runs });
+    } else if (message.type === 'event') {
       queue.push(message.event);
       wake?.();
     } else if (message.type === 'done') {

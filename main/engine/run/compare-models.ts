@@ -1,5 +1,7 @@
-import { compareLatency } from '../latency/compare.ts';
+import { compareLatency, withheldDifference, type LatencyComparison } from '../latency/compare.ts';
+import type { MeasuredBlock } from '../latency/interleaved.ts';
 import type { StageTimes } from '../latency/latency-sample.ts';
+import { compareRounds, MIN_PAIRED_ROUNDS, type RoundBlocks } from '../latency/paired-rounds.ts';
 import { comparePairedQuality } from '../metrics/paired-bootstrap.ts';
 import type { QualityDetail } from '../metrics/evaluate-quality.ts';
 import type { RunConfig } from './run-config.ts';
@@ -52,23 +54,59 @@ export function comparisonPairs(models: readonly ModelRun[], explicit: RunConfig
   return { pairs, notes };
 }
 
-/** The samples whose total latency a comparison reads: per query, or per batch of the largest offline batch size. */
-function comparableSamples(latency: LatencyResult): readonly StageTimes[] {
-  if (latency.scenario !== 'offline') return latency.samples;
+/** The trace a comparison reads: per query, or per batch of the largest offline batch size; with its interleaved blocks. */
+function comparableTrace(latency: LatencyResult): { samples: readonly StageTimes[]; blocks?: readonly MeasuredBlock[] } {
+  if (latency.scenario !== 'offline') return latency;
   const runs = latency.runs.filter((r) => r.batches.length > 0);
-  return runs.length > 0 ? runs[runs.length - 1].batches : [];
+  const run = runs[runs.length - 1];
+  return run ? { samples: run.batches, ...(run.blocks && { blocks: run.blocks }) } : { samples: [] };
+}
+
+/** The rounds both traces measured, each as the two blocks' samples (rounds a cancel left empty on one side are dropped). */
+export function pairedRounds(a: ReturnType<typeof comparableTrace>, b: ReturnType<typeof comparableTrace>): RoundBlocks[] {
+  if (!a.blocks || !b.blocks) return [];
+  const slice = (trace: typeof a, block: MeasuredBlock) => trace.samples.slice(block.start, block.start + block.count);
+  return a.blocks.flatMap((blockA) => {
+    const blockB = b.blocks!.find((x) => x.round === blockA.round);
+    return blockB && blockA.count > 0 && blockB.count > 0 ? [{ baseline: slice(a, blockA), candidate: slice(b, blockB) }] : [];
+  });
+}
+
+/**
+ * The latency comparison of two models of one run: across their interleaved rounds
+ * (`compareRounds`); a run with too few rounds falls back to the bootstrap of queries, and says
+ * that its interval ignores drift. With `busyReason` a difference is withheld (inconclusive).
+ */
+function compareModelLatency(baseline: ModelRun, candidate: ModelRun, config: RunConfig, busyReason: string | null): { latency: LatencyComparison | null; notes: string[] } {
+  const a = comparableTrace(baseline.latency);
+  const b = comparableTrace(candidate.latency);
+  if (a.samples.length === 0 || b.samples.length === 0) return { latency: null, notes: [] };
+  const options = {
+    labels: { baseline: baseline.name, candidate: candidate.name },
+    ...(config.practicalThreshold && { practicalThreshold: config.practicalThreshold.fraction }),
+  };
+  const rounds = pairedRounds(a, b);
+  const notes: string[] = [];
+  let latency: LatencyComparison;
+  if (rounds.length >= MIN_PAIRED_ROUNDS) {
+    latency = compareRounds(rounds, options);
+  } else {
+    latency = compareLatency(a.samples, b.samples, { ...options, seed: config.seed, resamples: config.bootstrapResamples });
+    notes.push(`latency note: only ${rounds.length} round(s) measured both models, too few for an interval across rounds; this interval treats queries as independent, so drift between the two measurements counts as a difference (use --rounds 10 or more)`);
+  }
+  if (config.practicalThreshold) latency = { ...latency, practicalThresholdSource: config.practicalThreshold.source };
+  return { latency: busyReason ? withheldDifference(latency, busyReason) : latency, notes };
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}`;
 
-export function compareModels(models: readonly ModelRun[], details: ReadonlyMap<string, QualityDetail>, config: RunConfig): Comparison[] {
+/**
+ * Each comparison pair's latency and quality verdicts. `busyReason` (from the measurement-quality
+ * monitor) withholds latency differences: on a busy machine a difference is "inconclusive".
+ */
+export function compareModels(models: readonly ModelRun[], details: ReadonlyMap<string, QualityDetail>, config: RunConfig, busyReason: string | null = null): Comparison[] {
   return comparisonPairs(models, config.pairs).pairs.map(([baseline, candidate]) => {
-    const a = comparableSamples(baseline.latency);
-    const b = comparableSamples(candidate.latency);
-    const latency =
-      a.length > 0 && b.length > 0
-        ? compareLatency(a, b, { seed: config.seed, resamples: config.bootstrapResamples, labels: { baseline: baseline.name, candidate: candidate.name } })
-        : null;
+    const { latency, notes } = compareModelLatency(baseline, candidate, config, busyReason);
     const detailA = details.get(baseline.name);
     const detailB = details.get(candidate.name);
     const paired = detailA && detailB ? comparePairedQuality(detailA, detailB, { seed: config.seed, resamples: config.bootstrapResamples }) : null;
@@ -84,15 +122,12 @@ export function compareModels(models: readonly ModelRun[], details: ReadonlyMap<
     });
     const lines = [
       latency ? `latency: ${latency.verdict}` : 'latency: not comparable (no samples on one side)',
+      ...notes,
       ...quality.map((q) => `${q.setting} mAP ${q.baseline.toFixed(3)} -> ${q.candidate.toFixed(3)}: ${q.verdict}`),
       ...(paired?.languageBias
         ? [`language bias (mean max-min rank, lower is better) ${paired.languageBias.baseline.toFixed(1)} -> ${paired.languageBias.candidate.toFixed(1)} (95% CI of the difference ${paired.languageBias.ciLow.toFixed(1)} to ${paired.languageBias.ciHigh.toFixed(1)})`]
         : []),
     ];
-    if (latency && config.scenario.kind !== 'single-stream') {
-      // Only single-stream alternates the models in blocks (interleaved.ts); here drift between the two measurements counts as a difference.
-      lines.splice(1, 0, `latency note: ${config.scenario.kind} measures one model after the other, so machine drift between the two counts as a difference; single-stream alternates them in blocks`);
-    }
     if (!detailA || !detailB) lines.push('quality: not compared (measured for only one of the two, or for neither)');
     return {
       baseline: baseline.name,

@@ -1,25 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { stat } from 'node:fs/promises';
 import { loadDataset } from '../datasets/registry.ts';
 import type { RetrievalDataset } from '../datasets/retrieval-dataset.ts';
 import { saveEmbeddings } from '../embeddings/save-embeddings.ts';
 import { XlirError } from '../errors.ts';
 import { createSystemClock, type Clock } from '../latency/clock.ts';
 import { latencyByLanguage } from '../latency/by-language.ts';
-import { runInterleavedSingleStream } from '../latency/interleaved.ts';
 import type { LatencySample } from '../latency/latency-sample.ts';
-import { runOffline } from '../latency/offline.ts';
+import { runOfflineInterleaved } from '../latency/offline.ts';
 import type { LatencyEvent } from '../latency/scenario.ts';
-import { runServer } from '../latency/server.ts';
-import { runSingleStream, type SingleStreamResult } from '../latency/single-stream.ts';
+import { runServerInterleaved } from '../latency/server.ts';
+import { runSingleStreamInterleaved } from '../latency/single-stream.ts';
 import { stageShares } from '../latency/stage-breakdown.ts';
 import { tokenCost } from '../latency/token-cost.ts';
+import { noiseFloorOf, type NoiseFloor } from '../calibration/noise-floor.ts';
 import { captureMachineProfile } from '../machine/machine-profile.ts';
+import type { MeasurementQuality } from '../measurement-quality/measurement-quality.ts';
+import { startMeasurementMonitor } from '../measurement-quality/monitor.ts';
+import { systemProbes, type OtherRun } from '../measurement-quality/probes.ts';
 import { evaluateQuality, type QualityDetail } from '../metrics/evaluate-quality.ts';
 import type { EncoderText } from '../models/encoder.ts';
 import { encodeTexts } from '../models/encode-texts.ts';
-import { sha256File } from '../models/file-hash.ts';
+import { sha256Model, sha256Tokenizer } from '../models/file-hash.ts';
 import { loadModel } from '../models/load-model.ts';
+import { modelFileBytes } from '../models/model-folder.ts';
 import type { OnnxEncoder } from '../models/onnx-encoder.ts';
 import type { ModelCost } from '../roofline/model-cost.ts';
 import { CandidateIndex } from '../retrieval/exact-search.ts';
@@ -32,7 +35,7 @@ import { RetrievalQueryProcessor } from './retrieval-processor.ts';
 import type { RunConfig } from './run-config.ts';
 import type { RunEvent } from './run-events.ts';
 import { candidateInputs, planRunModels, type RunModel } from './run-models.ts';
-import { RUN_RESULT_VERSION, type LatencyResult, type ModelRun, type RunResult } from './run-result.ts';
+import { RUN_RESULT_VERSION, type Comparison, type LatencyResult, type ModelRun, type RunResult } from './run-result.ts';
 import { toolVersion } from './tool-version.ts';
 
 export interface RunContext {
@@ -43,6 +46,8 @@ export interface RunContext {
    */
   signal: AbortSignal;
   emit: (event: RunEvent) => void;
+  /** Other xlir runs active on this machine (the store's registry, reached through the caller). */
+  otherRuns?: () => Promise<OtherRun[] | null>;
 }
 
 /** The name the lexical floor's progress events carry in place of a model's. */
@@ -125,6 +130,7 @@ export async function runBenchmark(config: RunConfig, ctx: RunContext): Promise<
   const clock = createSystemClock();
   const prepared: PreparedModel[] = [];
   let models: ModelRun[] = [];
+  let measurementQuality: MeasurementQuality | null = null;
   try {
     for (const entry of planned) {
       const model = await cancellable(signal, () => prepareModel(entry, candidateTexts.get(entry.candidateContext)!, dataset, config, ctx, clock, warn));
@@ -133,7 +139,14 @@ export async function runBenchmark(config: RunConfig, ctx: RunContext): Promise<
     }
     const ceilings = config.roofline && !signal.aborted ? await providerCeilings(prepared.map((p) => p.encoder.provider), machine, config, ctx, warn) : new Map();
     // Even when cancelled: the scenarios then return at once, and what was measured is kept.
-    const latencies = prepared.length > 0 ? await measureLatency(prepared, config, ctx, clock) : [];
+    let latencies: LatencyResult[] = [];
+    if (prepared.length > 0) {
+      const monitor = startMeasurementMonitor(systemProbes(ctx.otherRuns), clock);
+      latencies = await measureLatency(prepared, config, ctx, clock, () => monitor.sample());
+      measurementQuality = await monitor.finish();
+      // Told live; the result carries it as `measurementQuality`, not among the warnings.
+      if (measurementQuality.level !== 'quiet') emit({ type: 'warning', message: `measurement quality: ${measurementQuality.summary}` });
+    }
     models = [];
     for (const [i, latency] of latencies.entries()) {
       const { run, cost, encoder } = prepared[i];
@@ -149,6 +162,8 @@ export async function runBenchmark(config: RunConfig, ctx: RunContext): Promise<
   const status = signal.aborted ? 'cancelled' : 'completed';
   const details = new Map(prepared.flatMap((p) => (p.detail ? [[p.run.name, p.detail] as const] : [])));
   if (status === 'completed' && models.length > 1) emit({ type: 'phase', phase: 'compare' });
+  const comparisons = status === 'completed' ? compareModels(models, details, config, measurementQuality?.busyReason ?? null) : [];
+  const noiseFloor = measurementQuality && aaNoiseFloor(models, comparisons, config, measurementQuality.measuredMs);
   return {
     version: RUN_RESULT_VERSION,
     id: randomUUID(),
@@ -167,11 +182,24 @@ export async function runBenchmark(config: RunConfig, ctx: RunContext): Promise<
     },
     lexicalFloor,
     models,
-    comparisons: status === 'completed' ? compareModels(models, details, config) : [],
+    comparisons,
     ...(status === 'completed' && { pairingNotes: comparisonPairs(models, config.pairs).notes }),
     ...(status === 'completed' && config.variants.length > 0 && { precision: precisionTables(models, details, config) }),
+    ...(measurementQuality && { measurementQuality }),
+    ...(noiseFloor && { noiseFloor }),
     warnings,
   };
+}
+
+/** The noise floor, when the run compared a model with itself (an A/A run: `xlir calibrate`). */
+function aaNoiseFloor(models: readonly ModelRun[], comparisons: readonly Comparison[], config: RunConfig, latencyPhaseMs: number): NoiseFloor | null {
+  for (const c of comparisons) {
+    const a = models.find((m) => m.name === c.baseline);
+    const b = models.find((m) => m.name === c.candidate);
+    if (!a || !b || !c.latency || a.model.sha256 !== b.model.sha256) continue;
+    return noiseFloorOf(c.latency, { model: a.name, sha256: a.model.sha256, scenario: config.scenario.kind, intraOpThreads: config.provider.intraOpThreads ?? null, latencyPhaseMs });
+  }
+  return null;
 }
 
 async function prepareModel(
@@ -197,9 +225,11 @@ async function prepareModel(
   });
   const loadMs = clock.nowMs() - t0;
   const name = entry.runName;
+  const standIn = encoder.manifest.tokenizerStandIn;
+  if (standIn) warn(standIn.reason, name);
   try {
     const modelFile = encoder.graph.file;
-    const [sha256, { size }] = await Promise.all([sha256File(modelFile), stat(modelFile)]);
+    const [sha256, size, tokenizerSha256] = await Promise.all([sha256Model(modelFile), modelFileBytes(modelFile), sha256Tokenizer(dir)]);
     const encode = async (texts: EncoderText[], kind: 'query' | 'passage', phase: 'encode-candidates' | 'encode-queries') => {
       emit({ type: 'phase', phase, model: name });
       const start = clock.nowMs();
@@ -263,7 +293,7 @@ async function prepareModel(
         name,
         dir,
         manifest: encoder.manifest,
-        model: { file: modelFile, bytes: size, sha256 },
+        model: { file: modelFile, bytes: size, sha256, tokenizerSha256 },
         ...(variant !== undefined && { variant: { name: variant, ...(encoder.graph.derived && { derived: { source: encoder.graph.derived.source, recipe: encoder.graph.derived.recipe } }) } }),
         ...(config.variants.length > 0 && { precision: await graphPrecision(modelFile) }),
         candidateContext,
@@ -289,13 +319,16 @@ async function prepareModel(
   }
 }
 
-/** Latency for every prepared model: interleaved blocks for single-stream, one model after another otherwise. */
-async function measureLatency(prepared: PreparedModel[], config: RunConfig, ctx: RunContext, clock: Clock): Promise<LatencyResult[]> {
+/**
+ * Latency for every prepared model: with several models, in interleaved rounds (every scenario),
+ * so that machine drift cannot pose as a difference between models.
+ */
+async function measureLatency(prepared: PreparedModel[], config: RunConfig, ctx: RunContext, clock: Clock, betweenBlocks: () => Promise<void>): Promise<LatencyResult[]> {
   const scenario = config.scenario;
-  const onEvent = (model: string) => (event: LatencyEvent<unknown>) =>
+  const onEvent = (system: number, event: LatencyEvent<unknown>) =>
     ctx.emit({
       type: 'latency',
-      model,
+      model: prepared[system].run.name,
       scenario: event.scenario,
       phase: event.phase,
       ...(event.batchSize !== undefined && { batchSize: event.batchSize }),
@@ -303,38 +336,29 @@ async function measureLatency(prepared: PreparedModel[], config: RunConfig, ctx:
       progress: event.progress,
       live: event.live,
     });
-  const common = {
+  const options = {
     clock,
     seed: config.seed,
     warmupQueries: scenario.warmupQueries,
     minQueries: scenario.minQueries,
     minDurationMs: scenario.minDurationMs,
     signal: ctx.signal,
+    // One model alone has nothing to interleave with: one block.
+    rounds: prepared.length > 1 ? scenario.rounds : 1,
+    rewarmQueries: Math.min(REWARM_QUERIES, scenario.warmupQueries),
+    onEvent,
+    betweenBlocks,
   };
   for (const p of prepared) ctx.emit({ type: 'phase', phase: 'latency', model: p.run.name, detail: scenario.kind });
+  const processors = prepared.map((p) => p.processor);
 
   if (scenario.kind === 'single-stream') {
-    const rounds = prepared.length > 1 ? scenario.rounds : 1;
-    const results: SingleStreamResult[] =
-      rounds > 1
-        ? await runInterleavedSingleStream(
-            prepared.map((p) => p.processor),
-            { ...common, rounds, rewarmQueries: Math.min(REWARM_QUERIES, scenario.warmupQueries), onEvent: (i, e) => onEvent(prepared[i].run.name)(e) },
-          )
-        : [await runSingleStream(prepared[0].processor, { ...common, onEvent: onEvent(prepared[0].run.name) })];
-    return results.map((r) => ({ ...r, rounds, ...streamExtras(r.samples) }));
+    const results = await runSingleStreamInterleaved(processors, options);
+    return results.map((r) => ({ ...r, rounds: options.rounds, ...streamExtras(r.samples) }));
   }
-  const out: LatencyResult[] = [];
-  for (const p of prepared) {
-    const events = onEvent(p.run.name);
-    if (scenario.kind === 'offline') {
-      out.push(await runOffline(p.processor, { ...common, batchSizes: scenario.batchSizes, onEvent: events }));
-    } else {
-      const r = await runServer(p.processor, { ...common, targetQps: scenario.targetQps, onEvent: events });
-      out.push({ ...r, ...streamExtras(r.samples) });
-    }
-  }
-  return out;
+  if (scenario.kind === 'offline') return runOfflineInterleaved(processors, { ...options, batchSizes: scenario.batchSizes });
+  const results = await runServerInterleaved(processors, { ...options, targetQps: scenario.targetQps });
+  return results.map((r) => ({ ...r, ...streamExtras(r.samples) }));
 }
 
 /** Latency per query language, where the time goes, and latency against tokens, for the per-query scenarios. */

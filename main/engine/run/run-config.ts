@@ -21,17 +21,18 @@ const ScenarioCommon = {
   /** LoadGen semantics: stop once BOTH the count and the duration are reached. */
   minQueries: z.number().int().positive().default(200),
   minDurationMs: z.number().nonnegative().default(5_000),
+  /**
+   * With several models: interleaved rounds, one block per model each (A B, B A, …), so that
+   * machine drift hits all alike; each block measures 1/rounds of the run length, and the
+   * latency verdict's interval is formed across rounds (latency/VERDICT.md).
+   */
+  rounds: z.number().int().positive().default(20),
 };
 
 export const ScenarioConfigSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('single-stream'),
     ...ScenarioCommon,
-    /**
-     * With several models: alternating blocks per model (A B, B A, …) so that machine drift hits
-     * all alike; each block measures 1/rounds of the run length.
-     */
-    rounds: z.number().int().positive().default(10),
   }),
   z.object({
     kind: z.literal('offline'),
@@ -68,7 +69,7 @@ export const RunConfigSchema = z.object({
   candidateContext: CandidateContextSchema.optional(),
   dataset: DatasetSelectionSchema.default({ name: 'xquad-r' }),
   provider: ProviderConfigSchema.default({ executionProviders: ['cpu'], graphOptimizationLevel: 'all' }),
-  scenario: ScenarioConfigSchema.default({ kind: 'single-stream', warmupQueries: 20, minQueries: 200, minDurationMs: 5_000, rounds: 10 }),
+  scenario: ScenarioConfigSchema.default({ kind: 'single-stream', warmupQueries: 20, minQueries: 200, minDurationMs: 5_000, rounds: 20 }),
   /** Retrieval quality (mAP etc.); replicas never get it, whatever this says. */
   quality: z.boolean().default(true),
   /**
@@ -93,6 +94,11 @@ export const RunConfigSchema = z.object({
   /** Seeds the query subset, the query order in latency scenarios and the bootstrap. */
   seed: z.number().int().nonnegative().default(1),
   bootstrapResamples: z.number().int().min(100).max(100_000).default(2000),
+  /**
+   * |ratio − 1| below which two latencies count as practically equal (default 2%), and where it
+   * came from: e.g. this machine's noise floor measured by `xlir calibrate`.
+   */
+  practicalThreshold: z.object({ fraction: z.number().positive().max(0.5), source: z.string().min(1) }).optional(),
 });
 
 export type RunConfig = z.infer<typeof RunConfigSchema>;

@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { LanguageLatencySchema } from '../latency/by-language.ts';
 import { LatencyComparisonSchema } from '../latency/compare.ts';
+import { MeasuredBlockSchema } from '../latency/interleaved.ts';
 import { LatencySampleSchema } from '../latency/latency-sample.ts';
 import { OfflineResultSchema } from '../latency/offline.ts';
 import { StageSharesSchema, StageSummariesSchema } from '../latency/stage-breakdown.ts';
 import { TokenCostSchema } from '../latency/token-cost.ts';
 import { WarmUpReportSchema } from '../latency/warm-up.ts';
+import { NoiseFloorSchema } from '../calibration/noise-floor.ts';
 import { MachineProfileSchema } from '../machine/machine-profile.ts';
+import { MeasurementQualitySchema } from '../measurement-quality/measurement-quality.ts';
 import { QualityResultSchema } from '../metrics/quality-result.ts';
 import { CandidateContextSchema, ModelManifestSchema } from '../models/manifest.ts';
 import { RooflineSchema } from '../roofline/efficiency.ts';
@@ -37,6 +40,8 @@ const StreamShape = {
   breakdown: StageSharesSchema.nullable(),
   /** Latency against token count (fixed + per-token cost); absent in results written before it existed. */
   tokenCost: TokenCostSchema.optional(),
+  /** Interleaved runs: where each round's block lies in `samples` (latency/interleaved.ts); absent otherwise and in older results. */
+  blocks: z.array(MeasuredBlockSchema).optional(),
 };
 
 const SingleStreamLatencySchema = z.object({
@@ -64,7 +69,11 @@ export const ModelRunSchema = z.object({
   name: z.string(),
   dir: z.string(),
   manifest: ModelManifestSchema,
-  model: z.object({ file: z.string(), bytes: z.number().int(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+  /**
+   * The graph: sha256 of the ONNX file and its external data (same sha256, same computation), and
+   * of tokenizer.json (same tokens per text); tokenizerSha256 is absent in results written before it was recorded.
+   */
+  model: z.object({ file: z.string(), bytes: z.number().int(), sha256: z.string().regex(/^[0-9a-f]{64}$/), tokenizerSha256: z.string().regex(/^[0-9a-f]{64}$/).optional() }),
   /** A precision variant of the folder's model (absent: its graph itself); `derived` when XLIR Bench made the file. */
   variant: z
     .object({
@@ -144,6 +153,13 @@ export const RunResultSchema = z.object({
   pairingNotes: z.array(z.string()).optional(),
   /** Per model run with `--variant`: its precisions side by side (size, latency, mAP and its loss). */
   precision: z.array(PrecisionTableSchema).optional(),
+  /**
+   * How quiet the machine was while latency was measured (measurement-quality/QUALITY.md); absent
+   * in results written before it was monitored, and when no latency was measured.
+   */
+  measurementQuality: MeasurementQualitySchema.optional(),
+  /** A run that compared a model with itself (`xlir calibrate`): this machine's noise floor. */
+  noiseFloor: NoiseFloorSchema.optional(),
   warnings: z.array(z.string()),
 });
 

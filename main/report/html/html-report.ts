@@ -8,6 +8,7 @@ import { compareRuns, type RunsComparison } from '../compare-runs.ts';
 import { comparisonTable } from '../comparison-table.ts';
 import { formatGiB, formatMs, formatPoints, formatQps, formatScore, formatShare, formatTime, qualitySettingName } from '../format-numbers.ts';
 import { latencyTraces, type LatencyTrace } from '../latency-traces.ts';
+import { describeNoiseFloor, interleavingNote, latencyMethodNote } from '../measurement-notes.ts';
 import { precisionRows } from '../precision-rows.ts';
 import type { ReportRun } from '../report-run.ts';
 import { heatKey, heatMap } from './heat-map.ts';
@@ -54,6 +55,23 @@ function summaryCards(result: RunResult): SafeHtml {
   return html`<div class="cards">${cards}</div>`;
 }
 
+/** The measurement-quality line, and an A/A run's noise floor. */
+function measurementSection(result: RunResult): SafeHtml {
+  const q = result.measurementQuality;
+  const line = q
+    ? html`<p class="quality ${q.level}"><strong>Measurement quality:</strong> <span class="badge ${q.level}">${q.level}</span> ${q.summary.slice(q.level.length + 2)}${q.level === 'busy' ? ' A latency difference measured then is reported as inconclusive.' : ''}</p>`
+    : html`<p class="muted">Measurement quality: not monitored (a run recorded before this version).</p>`;
+  const floor = result.noiseFloor;
+  return html`${line}${
+    floor
+      ? html`<section class="card"><h3>Noise floor (A/A calibration)</h3><p>${describeNoiseFloor(floor)}.</p>${table(
+          ['rounds', 'seconds', 'resolvable difference'],
+          floor.lengths.map((l) => [l.rounds, l.seconds.toFixed(0), formatShare(l.resolvable)]),
+        )}<p class="muted">Resolvable: detected 4 times in 5 at 95% confidence, from the spread of the per-round A/A ratios.</p></section>`
+      : ''
+  }`;
+}
+
 function verdictSection(result: RunResult): SafeHtml {
   if (result.comparisons.length === 0) {
     const why = result.status !== 'completed' ? 'the run did not complete' : 'it needs a baseline and a hybrid of one family, or exactly two models';
@@ -66,7 +84,7 @@ function comparisonCard(c: Comparison): SafeHtml {
   return html`<section class="card">
 <h3>${c.candidate} vs ${c.baseline}</h3>
 <div class="verdict"><strong>Latency:</strong> ${c.latency ? c.latency.verdict : 'not comparable (no samples on one side)'}</div>
-${c.latency ? html`<p class="muted">Mean: ${c.latency.mean.verdict}. Bootstrap: ${c.latency.resamples} resamples, seed ${c.latency.seed}; practically equal below ${formatShare(c.latency.practicalThreshold)}.</p>` : ''}
+${c.latency ? html`<p class="muted">${latencyMethodNote(c.latency)}</p>` : ''}
 ${
   c.quality.length > 0
     ? table(
@@ -130,9 +148,9 @@ function percentileRow(name: string, stage: string, s: LatencySummary): HtmlValu
 
 function scenarioNote(m: ModelRun): string {
   const l = m.latency;
-  if (l.scenario === 'server') return `${m.name}: offered ${l.targetQps} q/s, completed ${formatQps(l.completedQps)} q/s, load ${l.offeredLoad?.toFixed(2) ?? '-'}, ${l.keptUp ? 'kept up' : 'did NOT keep up'}${l.cancelled ? ' (cancelled)' : ''}`;
-  if (l.scenario === 'single-stream') return `${m.name}: throughput ${formatQps(l.throughputQps)} q/s, measured in ${l.rounds} alternating block${l.rounds > 1 ? 's' : ''}${l.cancelled ? ' (cancelled)' : ''}`;
-  return `${m.name}: ${l.runs.map((r) => `batch ${r.batchSize}: ${formatQps(r.queriesPerSecond)} q/s`).join(', ')}${l.cancelled ? ' (cancelled)' : ''}`;
+  if (l.scenario === 'server') return `${m.name}: offered ${l.targetQps} q/s, completed ${formatQps(l.completedQps)} q/s, load ${l.offeredLoad?.toFixed(2) ?? '-'}, ${l.keptUp ? 'kept up' : 'did NOT keep up'}${interleavingNote(l)}${l.cancelled ? ' (cancelled)' : ''}`;
+  if (l.scenario === 'single-stream') return `${m.name}: throughput ${formatQps(l.throughputQps)} q/s${interleavingNote(l)}${l.cancelled ? ' (cancelled)' : ''}`;
+  return `${m.name}: ${l.runs.map((r) => `batch ${r.batchSize}: ${formatQps(r.queriesPerSecond)} q/s`).join(', ')}${interleavingNote(l)}${l.cancelled ? ' (cancelled)' : ''}`;
 }
 
 function latencyGroup(title: string, traces: LatencyTrace[]): SafeHtml {
@@ -196,7 +214,7 @@ function configSection(result: RunResult): SafeHtml {
     s.kind,
     `warm-up ${s.warmupQueries}`,
     `at least ${s.minQueries} queries and ${s.minDurationMs / 1000} s`,
-    ...(s.kind === 'single-stream' ? [`${s.rounds} rounds`] : []),
+    `${s.rounds} rounds (with several models)`,
     ...(s.kind === 'offline' ? [`batch sizes ${s.batchSizes.join(', ')}`] : []),
     ...(s.kind === 'server' ? [`${s.targetQps} q/s Poisson arrivals`] : []),
   ].join('; ');
@@ -237,6 +255,7 @@ function runSection(run: ReportRun, index: number): SafeHtml {
 <h2>Run ${r.id.slice(0, 8)} ${statusBadge(r.status)}</h2>
 <p class="muted">${run.machine.label} · ${formatTime(r.startedAt)} · ${r.dataset.name} (${r.dataset.languages.join(', ')}), ${r.dataset.queryCount} queries · ${r.config.scenario.kind} · id ${r.id}</p>
 ${summaryCards(r)}
+${measurementSection(r)}
 ${verdictSection(r)}
 ${(r.pairingNotes ?? []).map((n) => html`<p class="muted">Pairing: ${n}</p>`)}
 ${precisionSection(r)}

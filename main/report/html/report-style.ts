@@ -22,6 +22,12 @@ section.card { background: var(--card); border: 1px solid var(--line); border-ra
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; background: #e5e9f0; vertical-align: middle; }
 .badge.completed { background: #d9f2e0; color: var(--good); }
 .badge.cancelled, .badge.incomplete, .badge.failed { background: #fbe3e1; color: var(--bad); }
+.badge.busy { background: #fbe3e1; color: var(--bad); }
+.badge.noisy { background: #fff4d6; color: #7a5a00; }
+.badge.quiet { background: #d9f2e0; color: var(--good); }
+.quality { padding: 6px 10px; border-radius: 6px; border: 1px solid #e5e9f0; }
+.quality.busy { border-color: var(--bad); }
+.quality.noisy { background: #fffaf0; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0; font-size: 13px; background: var(--card); }
 th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
 .table-wrap { overflow-x: auto; }

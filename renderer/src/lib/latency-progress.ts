@@ -18,11 +18,10 @@ export interface ModelLatencyProgress {
   target: number;
 }
 
-/** Blocks per model: offline measures each batch size in turn; single-stream interleaves `rounds` blocks when there are several models. */
+/** Blocks per model: with several models every scenario interleaves `rounds` blocks (offline: per batch size). */
 export function blocksPerModel(scenario: ScenarioConfig, modelCount: number): number {
-  if (scenario.kind === 'offline') return scenario.batchSizes.length;
-  if (scenario.kind === 'single-stream' && modelCount > 1) return scenario.rounds;
-  return 1;
+  const rounds = modelCount > 1 ? scenario.rounds : 1;
+  return scenario.kind === 'offline' ? scenario.batchSizes.length * rounds : rounds;
 }
 
 export function startProgress(blocks: number): ModelLatencyProgress {

@@ -59,7 +59,7 @@ export function formFromConfig(config: RunConfig | undefined, bundledModels: rea
     warmupQueries: s?.warmupQueries ?? 20,
     minQueries: s?.minQueries ?? 200,
     minDurationS: s ? s.minDurationMs / 1000 : 5,
-    rounds: s?.kind === 'single-stream' ? s.rounds : 10,
+    rounds: s?.rounds ?? 20,
     batchSizes: s?.kind === 'offline' ? s.batchSizes.join(', ') : '1, 8, 32',
     targetQps: s?.kind === 'server' ? s.targetQps : 50,
     quality: config?.quality ?? true,
@@ -116,11 +116,12 @@ export function configFromForm(form: RunForm, datasetLanguages: readonly string[
     warmupQueries: required(form.warmupQueries, 'Warm-up queries', 0),
     minQueries: required(form.minQueries, 'Min queries', 1),
     minDurationMs: Math.round(required(form.minDurationS, 'Min duration', 0) * 1000),
+    rounds: required(form.rounds, 'Rounds', 1),
   };
 
   let scenario: RunConfigInput['scenario'];
   if (form.scenario === 'single-stream') {
-    scenario = { kind: 'single-stream', ...common, rounds: required(form.rounds, 'Rounds', 1) };
+    scenario = { kind: 'single-stream', ...common };
   } else if (form.scenario === 'offline') {
     const typed = form.batchSizes.split(/[\s,]+/).filter(Boolean).map(Number);
     const sizes = typed.filter((n) => !Number.isNaN(n));

@@ -1,0 +1,96 @@
+// A/A and A/B trials of the latency verdict (issue 16). Each trial measures two systems
+// single-stream in interleaved rounds, as `xlir run` does, with fresh ONNX Runtime sessions:
+//   A/A: two byte-identical copies of the bundled baseline: any "difference" is a false one;
+//   A/B: the baseline against a copy whose graph does ~10% more work (bench/aa-models.ts).
+// Every trial is judged by the new method (t interval across paired rounds) and the old one
+// (bootstrap of queries as independent samples), so the two are compared on the same data.
+// With --load bursty, a child process the script starts and stops busy-loops on one core in
+// random bursts (50–500 ms on, 50–500 ms off) for the whole bench.
+// Last lines (new method unless the key says _old):
+//   aa_false_difference_rate=X  aa_mean_abs_ratio_minus_1=X  ab_detection_rate=Y  rounds_for_2pct=N
+//   node bench/aa.ts [--trials 20] [--seconds 2] [--rounds 20] [--load none|bursty] [--threads N] [--data-dir DIR]
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { roundSpread, roundsToResolve } from '../main/engine/calibration/noise-floor.ts';
+import { aaPair, BASELINE_DIR, slowerModel } from './aa-models.ts';
+import { benchWorkload, callsDifference, inProcessSystem, runTrial, type Trial } from './aa-harness.ts';
+
+const { values } = parseArgs({
+  options: {
+    trials: { type: 'string', default: '20' },
+    seconds: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '20' },
+    load: { type: 'string', default: 'none' },
+    threads: { type: 'string' },
+    'data-dir': { type: 'string' },
+  },
+});
+const repo = path.resolve(import.meta.dirname, '..');
+const dataDir = values['data-dir'] ?? process.env.XLIR_DATA_DIR ?? path.resolve(repo, '../shared/data');
+const trials = Number(values.trials);
+const options = { rounds: Number(values.rounds), seconds: Number(values.seconds) };
+if (!(trials >= 1) || !(options.rounds >= 2) || !(options.seconds > 0)) throw new Error('--trials ≥ 1, --rounds ≥ 2 and --seconds > 0, please');
+if (values.load !== 'none' && values.load !== 'bursty') throw new Error('--load is none or bursty');
+
+/** A busy loop in bursts on the last core (taskset where it exists), until killed. */
+function startBurstyLoad(): ChildProcess {
+  const loop = `let s=1;const r=()=>(s=(s*16807)%2147483647)/2147483647;const burst=()=>{const end=Date.now()+50+450*r();while(Date.now()<end);setTimeout(burst,50+450*r());};burst();`;
+  const core = String(os.availableParallelism() - 1);
+  const pinned = spawnSync('taskset', ['--version']).status === 0;
+  return pinned ? spawn('taskset', ['-c', core, process.execPath, '-e', loop], { stdio: 'ignore' }) : spawn(process.execPath, ['-e', loop], { stdio: 'ignore' });
+}
+
+const root = await mkdtemp(path.join(os.tmpdir(), 'xlir-aa-'));
+let load: ChildProcess | undefined;
+try {
+  const [dirA, dirB] = await aaPair(root);
+  const workload = await benchWorkload(dataDir);
+  const meanTokens = workload.meanQueryTokens;
+  const slow = await slowerModel(root, { extraFlops: 0.1, tokens: meanTokens });
+  console.log(`A/A: ${dirA} vs ${dirB}; A/B: ${BASELINE_DIR} vs ${slow.dir} (+feed-forward of width ${slow.width}: +10% FLOPs at ${meanTokens} tokens)`);
+  console.log(`${trials} trials each, ${options.rounds} rounds, ${options.seconds} s per model per trial, load: ${values.load}, intra-op threads: ${values.threads ?? 'default'}`);
+  if (values.load === 'bursty') load = startBurstyLoad();
+
+  const aa: Trial[] = [];
+  const ab: Trial[] = [];
+  for (let t = 1; t <= trials; t++) {
+    // A/A and A/B take turns, so that a change in the machine's load hits both alike.
+    for (const [label, pair, list] of [['A/A', [dirA, dirB], aa], ['A/B', [BASELINE_DIR, slow.dir], ab]] as const) {
+      const session = values.threads === undefined ? {} : { intraOpThreads: Number(values.threads) };
+      const systems = [await inProcessSystem(pair[0], workload, session), await inProcessSystem(pair[1], workload, session)] as const;
+      const trial = await runTrial([systems[0], systems[1]], { ...options, seed: t });
+      await Promise.all(systems.map((s) => s.close()));
+      list.push(trial);
+      const r = trial.rounds.median;
+      console.log(
+        `${label} ${String(t).padStart(2)}: ratio ${r.ratio.toFixed(4)} [${r.ciLow.toFixed(4)}, ${r.ciHigh.toFixed(4)}]${callsDifference(trial.rounds) ? ' DIFF' : '     '}` +
+          ` old [${trial.queries.median.ciLow.toFixed(4)}, ${trial.queries.median.ciHigh.toFixed(4)}]${callsDifference(trial.queries) ? ' DIFF' : '     '}  ${trial.quality.level}, others ${Math.round((trial.quality.cpu?.othersShare ?? 0) * 100)}%`,
+      );
+    }
+  }
+
+  const rate = (list: Trial[], pick: (t: Trial) => boolean) => list.filter(pick).length / list.length;
+  const slower = (c: Trial['rounds']) => callsDifference(c) && c.median.ratio > 1;
+  const spreads = aa.map((t) => roundSpread(t.rounds.roundRatios!));
+  // The per-round spread of a typical A/A trial (median over trials): what a run's interval is made of.
+  const spread = [...spreads].sort((a, b) => a - b)[Math.floor(spreads.length / 2)];
+  const roundSeconds = aa.reduce((sum, t) => sum + t.quality.measuredMs / 1000 / options.rounds, 0) / aa.length;
+  const needed = roundsToResolve(spread, 0.02);
+  const pooledAb = Math.exp(ab.reduce((sum, t) => sum + Math.log(t.rounds.median.ratio), 0) / ab.length);
+  const others = [...aa, ...ab].reduce((sum, t) => sum + (t.quality.cpu?.othersShare ?? 0), 0) / (aa.length + ab.length);
+  const busy = rate([...aa, ...ab], (t) => t.quality.level === 'busy');
+  console.log(`machine: other processes took ${Math.round(others * 100)}% of the CPU on average; ${Math.round(busy * 100)}% of trials rated busy (their verdicts would say inconclusive); load average now ${os.loadavg()[0].toFixed(2)}`);
+  console.log(`A/B true slowdown (geometric mean over the A/B trials): ${((pooledAb - 1) * 100).toFixed(1)}%`);
+  console.log(`aa_false_difference_rate_old=${rate(aa, (t) => callsDifference(t.queries)).toFixed(3)}`);
+  console.log(`ab_detection_rate_old=${rate(ab, (t) => slower(t.queries)).toFixed(3)}`);
+  console.log(`rounds_for_2pct=${needed ?? '>10000'} (${needed === null ? '-' : (needed * roundSeconds).toFixed(0)} s at ${roundSeconds.toFixed(2)} s per round; per-round A/A spread ${(spread * 100).toFixed(2)}%)`);
+  console.log(`aa_mean_abs_ratio_minus_1=${(aa.reduce((sum, t) => sum + Math.abs(t.rounds.median.ratio - 1), 0) / aa.length).toFixed(4)}`);
+  console.log(`ab_detection_rate=${rate(ab, (t) => slower(t.rounds)).toFixed(3)}`);
+  console.log(`aa_false_difference_rate=${rate(aa, (t) => callsDifference(t.rounds)).toFixed(3)}`);
+} finally {
+  load?.kill();
+  await rm(root, { recursive: true, force: true });
+}
