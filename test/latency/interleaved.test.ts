@@ -48,7 +48,8 @@ describe('interleave', () => {
   it('measures offsets from a given origin, and stops at once on abort', async () => {
     const clock = clockAt(100);
     const controller = new AbortController();
-    const blocks = await interleave(2, { clock, seed: 3, rounds: 5, originMs: 40, signal: controller.signal }, async (system, round) => {
+    // The origin lies 60 ms before now, wherever the clock starts.
+    const blocks = await interleave(2, { clock, seed: 3, rounds: 5, originMs: clock.nowMs() - 60, signal: controller.signal }, async (system, round) => {
       clock.advance(5);
       if (round === 1 && system === 1) controller.abort();
       return round;
