@@ -9,7 +9,7 @@
 // random bursts (50–500 ms on, 50–500 ms off) for the whole bench.
 // Last lines (new method unless the key says _old):
 //   aa_false_difference_rate=X  aa_mean_abs_ratio_minus_1=X  ab_detection_rate=Y  rounds_for_2pct=N
-//   node bench/aa.ts [--trials 20] [--seconds 2] [--rounds 20] [--load none|bursty] [--threads N] [--data-dir DIR]
+//   node bench/aa.ts [--trials 20] [--seconds 3] [--rounds 20] [--load none|bursty] [--threads N] [--data-dir DIR]
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -22,7 +22,7 @@ import { benchWorkload, callsDifference, inProcessSystem, runTrial, type Trial }
 const { values } = parseArgs({
   options: {
     trials: { type: 'string', default: '20' },
-    seconds: { type: 'string', default: '2' },
+    seconds: { type: 'string', default: '3' },
     rounds: { type: 'string', default: '20' },
     load: { type: 'string', default: 'none' },
     threads: { type: 'string' },
