@@ -17,7 +17,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { roundSpread, roundsToResolve } from '../main/engine/calibration/noise-floor.ts';
 import { aaPair, BASELINE_DIR, slowerModel } from './aa-models.ts';
-import { benchWorkload, callsDifference, inProcessSystem, runTrial, type Trial } from './aa-harness.ts';
+import { benchWorkload, callsDifference, inProcessSystem, runTrial, type SessionOptions, type Trial, type TrialOptions } from './aa-harness.ts';
 
 const { values } = parseArgs({
   options: {
@@ -51,16 +51,21 @@ function startBurstyLoad(): ChildProcess {
  * an interleaved measurement, taken after a warm-up and under the same background load as
  * the trials (a load makes the extra work cost relatively more), shows 10% ± 2%.
  */
-async function calibratedSlowerModel(workload: Awaited<ReturnType<typeof benchWorkload>>, tokens: number, session: object) {
+type Workload = Awaited<ReturnType<typeof benchWorkload>>;
+
+/** One trial of two model folders, each on a fresh in-process session, closed afterwards. */
+async function trialOf(dirs: readonly [string, string], workload: Workload, session: SessionOptions, options: TrialOptions): Promise<Trial> {
+  const systems = [await inProcessSystem(dirs[0], workload, session), await inProcessSystem(dirs[1], workload, session)] as const;
+  const trial = await runTrial([systems[0], systems[1]], options);
+  await Promise.all(systems.map((s) => s.close()));
+  return trial;
+}
+
+async function calibratedSlowerModel(workload: Workload, tokens: number, session: SessionOptions) {
   const target = 0.1;
   let extraFlops = 0.4;
   let found = { dir: '', width: 0, extraFlops, ratio: 1 };
-  const measure = async (dir: string, seed: number) => {
-    const systems = [await inProcessSystem(BASELINE_DIR, workload, session), await inProcessSystem(dir, workload, session)] as const;
-    const trial = await runTrial([systems[0], systems[1]], { rounds: 20, seconds: 4, seed });
-    await Promise.all(systems.map((s) => s.close()));
-    return trial.rounds.median.ratio;
-  };
+  const measure = async (dir: string, seed: number) => (await trialOf([BASELINE_DIR, dir], workload, session, { rounds: 20, seconds: 4, seed })).rounds.median.ratio;
   // V8 optimises the harness's JavaScript (tokenizer, search) over the first trials; until it has,
   // that fixed cost dilutes the slower model's extra work (measured: the A/B ratio climbed from
   // 1.03 to 1.13 over the first seven trials). So: warm up first, then size, then measure.
@@ -93,9 +98,7 @@ try {
   for (let t = 1; t <= trials; t++) {
     // A/A and A/B take turns, so that a change in the machine's load hits both alike.
     for (const [label, pair, list] of [['A/A', [dirA, dirB], aa], ['A/B', [BASELINE_DIR, slow.dir], ab]] as const) {
-      const systems = [await inProcessSystem(pair[0], workload, session), await inProcessSystem(pair[1], workload, session)] as const;
-      const trial = await runTrial([systems[0], systems[1]], { ...options, seed: t });
-      await Promise.all(systems.map((s) => s.close()));
+      const trial = await trialOf(pair, workload, session, { ...options, seed: t });
       list.push(trial);
       const r = trial.rounds.median;
       console.log(
