@@ -15,7 +15,11 @@ export default {
     'main/engine/metrics/{evaluate-quality,paired-bootstrap,bootstrap,relevant-ranks}.ts',
     'main/engine/latency/{percentiles,summary,compare,interleaved,single-stream,server,offline}.ts',
     'main/engine/retrieval/exact-search.ts',
-    'main/engine/roofline/flop-count.ts',
+    'main/engine/roofline/{flop-count,memory-traffic,model-cost,efficiency,ceilings-cache,timed-runs}.ts',
+    // The verdict statistics and the measurement-quality monitor (issue 16) the verdicts rest on.
+    'main/engine/latency/{paired-rounds,student-t}.ts',
+    'main/engine/calibration/noise-floor.ts',
+    'main/engine/measurement-quality/{measurement-quality,monitor,probes}.ts',
   ],
   // Two cores, shared: one test runner per core.
   concurrency: 2,

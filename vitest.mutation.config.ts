@@ -9,6 +9,13 @@ export default defineConfig({
   ...base,
   test: {
     ...base.test,
-    include: ['test/metrics/*.test.ts', 'test/latency/*.test.ts', 'test/retrieval/exact-search.test.ts', 'test/roofline/flop-count.test.ts'],
+    include: [
+      'test/metrics/*.test.ts',
+      'test/latency/*.test.ts',
+      'test/retrieval/exact-search.test.ts',
+      'test/roofline/*.test.ts',
+      'test/calibration/*.test.ts',
+      'test/measurement-quality/*.test.ts',
+    ],
   },
 });
