@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { inferEncoderShapes } from './flop-count.ts';
-import { elementBytes, OnnxDataType, type OnnxModel } from './onnx-model.ts';
-import type { InferredValue, ShapeInference } from './shape-inference.ts';
+import { elementBytes, OnnxDataType, type OnnxModel, type OnnxNode } from './onnx-model.ts';
+import { attrInt, type InferredValue, type ShapeInference } from './shape-inference.ts';
 
 /**
  * Bytes one forward pass moves, counted from the ONNX graph at a concrete input shape, for the
@@ -39,14 +39,13 @@ export type ByteCount = z.infer<typeof ByteCountSchema>;
 /** Ops that hand their input's buffer on, or read only its shape: no data moves. */
 const NO_DATA_MOVED = new Set(['Reshape', 'Squeeze', 'Unsqueeze', 'Flatten', 'Identity', 'Dropout', 'Shape', 'Size']);
 
-const INTEGER_TYPES = new Set<number>([OnnxDataType.int64, OnnxDataType.int32, OnnxDataType.int8, OnnxDataType.uint8, OnnxDataType.bool]);
+const INTEGER_TYPES = new Set<number | null>([OnnxDataType.int64, OnnxDataType.int32, OnnxDataType.int8, OnnxDataType.uint8, OnnxDataType.bool]);
 
 const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 
 function sizeOf(v: InferredValue | undefined): number | null {
-  if (!v?.dims || v.elemType === null) return null;
-  const bytes = elementBytes(v.elemType);
-  return bytes === undefined ? null : product(v.dims) * bytes;
+  const bytes = elementBytes(v?.elemType ?? -1);
+  return v?.dims && bytes !== undefined ? product(v.dims) * bytes : null;
 }
 
 export function countBytes(model: OnnxModel, batch: number, sequence: number, shapes: ShapeInference = inferEncoderShapes(model, batch, sequence)): ByteCount {
@@ -61,17 +60,18 @@ export function countBytes(model: OnnxModel, batch: number, sequence: number, sh
   };
 
   for (const node of model.nodes) {
-    const ins = node.inputs.map((name) => (name === '' ? undefined : values.get(name)));
+    // An omitted optional input ('') has no value.
+    const ins = node.inputs.map((name) => values.get(name));
     // A node whose inputs are all constant is folded at load (or works on shape integers): it costs no run.
     if (!ins.some((v) => v !== undefined && !v.constant)) continue;
     const movesData = !NO_DATA_MOVED.has(node.opType);
     node.inputs.forEach((name, i) => {
       const v = ins[i];
-      if (name === '' || v === undefined) return;
+      if (v === undefined) return;
       if (v.constant) {
-        if (v.values && v.elemType !== null && INTEGER_TYPES.has(v.elemType)) return;
+        if (v.values && INTEGER_TYPES.has(v.elemType)) return;
         const full = sized(name, v);
-        const gathered = node.opType === 'Gather' && i === 0 ? gatheredBytes(node.attributes.axis, v, ins[1]) : null;
+        const gathered = node.opType === 'Gather' && i === 0 ? gatheredBytes(node, v, ins[1]) : null;
         // A table gathered by several nodes is read at most once in full; any other weight once per run.
         weightRead.set(name, gathered === null ? full : Math.min(full, (weightRead.get(name) ?? 0) + gathered));
       } else if (movesData) {
@@ -89,10 +89,8 @@ export function countBytes(model: OnnxModel, batch: number, sequence: number, sh
   return { batch, sequence, weightBytes, ioBytes, memoryBytes: weightBytes + ioBytes, activationBytes, weights: weightRead.size, unsized: [...unsized] };
 }
 
-/** Bytes of the rows Gather(axis 0) takes from a constant table; null when it is not that case or the indices' shape is unknown. */
-function gatheredBytes(axis: unknown, table: InferredValue, indices: InferredValue | undefined): number | null {
-  const along = axis && typeof axis === 'object' && 'int' in axis ? (axis as { int: number }).int : 0;
-  const bytes = table.elemType === null ? undefined : elementBytes(table.elemType);
-  if (along !== 0 || !table.dims || table.dims.length === 0 || !indices?.dims || bytes === undefined) return null;
-  return product(indices.dims) * product(table.dims.slice(1)) * bytes;
+/** Bytes of the rows Gather(axis 0) takes from a constant table; null when it is not that case or a size is unknown. */
+function gatheredBytes(gather: OnnxNode, table: InferredValue, indices: InferredValue | undefined): number | null {
+  const rowBytes = table.dims && attrInt(gather, 'axis', 0) === 0 ? sizeOf({ ...table, dims: table.dims.slice(1) }) : null;
+  return rowBytes === null || !indices?.dims ? null : product(indices.dims) * rowBytes;
 }

@@ -101,7 +101,8 @@ function elementwise(op: string, args: number[]): number {
   }
 }
 
-const attrInt = (node: OnnxNode, name: string, fallback: number): number => {
+/** An integer attribute of `node`, or `fallback` where it is absent. */
+export const attrInt = (node: OnnxNode, name: string, fallback: number): number => {
   const a = node.attributes[name];
   return a && 'int' in a ? a.int : fallback;
 };
