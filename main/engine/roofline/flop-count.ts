@@ -53,11 +53,9 @@ const PRECISION: Record<number, string> = {
  * (ids, mask, token types) gets that shape; other inputs keep the dims the graph declares.
  */
 export function inferEncoderShapes(model: OnnxModel, batch: number, sequence: number): ShapeInference {
-  const initializers = new Set(model.initializers.map((t) => t.name));
   const inputDims: Record<string, number[]> = {};
-  for (const input of model.inputs) {
-    if (!initializers.has(input.name) && (input.dims === null || input.dims.length === 2)) inputDims[input.name] = [batch, sequence];
-  }
+  // An initializer that is also listed as an input keeps its own shape: inferShapes ignores its entry here.
+  for (const input of model.inputs) if (input.dims === null || input.dims.length === 2) inputDims[input.name] = [batch, sequence];
   return inferShapes(model, inputDims);
 }
 
@@ -66,7 +64,8 @@ export function countFlops(model: OnnxModel, batch: number, sequence: number, sh
   const { values, unknownOps } = shapes;
   const count: FlopCount = { batch, sequence, total: 0, weights: 0, attention: 0, byPrecision: {}, matmuls: 0, uncounted: [], unknownOps };
   for (const node of model.nodes) {
-    const ins = node.inputs.map((name) => (name === '' ? undefined : values.get(name)));
+    // An omitted optional input ('') has no value.
+    const ins = node.inputs.map((name) => values.get(name));
     const shape = matMulShape(node, ins);
     if (shape === undefined) continue;
     if (shape === null) {
