@@ -73,8 +73,8 @@ export async function cachedCeilings(options: CachedCeilingsOptions): Promise<Ca
   const key = ceilingsKey(options.machine, options.provider, options.intraOpThreads);
   const { cache, note } = await readCache(file);
   const hit = cache.entries.find((e) => e.key === key);
-  const { machine: _machine, remeasure = false, file: _file, measurePeak: peakOf = measurePeak, measureBandwidth: bandwidthOf = measureBandwidth, ...rest } = options;
-  const measureOptions = { ...rest, provider: options.provider, ...(options.intraOpThreads !== undefined && { intraOpThreads: options.intraOpThreads }) };
+  // What is left (provider, threads, timing, signal) is what the measurements take.
+  const { machine: _machine, remeasure = false, file: _file, measurePeak: peakOf = measurePeak, measureBandwidth: bandwidthOf = measureBandwidth, ...measureOptions } = options;
 
   const peakFromCache = hit !== undefined && !remeasure;
   let peak = peakFromCache ? hit.peak : await peakOf(measureOptions);
@@ -83,7 +83,8 @@ export async function cachedCeilings(options: CachedCeilingsOptions): Promise<Ca
   let bandwidth = bandwidthFromCache ? hit.bandwidth! : await bandwidthOf(measureOptions);
   if (!bandwidthFromCache && hit?.bandwidth) bandwidth = betterBandwidth(hit.bandwidth, bandwidth);
 
-  if ((!peakFromCache || !bandwidthFromCache) && !options.signal?.aborted) {
+  // Whenever the peak is measured the bandwidth is too (a file with a bandwidth always has the peak).
+  if (!bandwidthFromCache && !options.signal?.aborted) {
     const entries = [...cache.entries.filter((e) => e.key !== key), { key, peak, bandwidth }];
     await writeCache(file, { version: 1, entries });
   }
