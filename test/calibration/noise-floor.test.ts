@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   calibratedPracticalThreshold,
   calibrationConfig,
@@ -9,6 +9,7 @@ import {
   currentMachineKey,
   DEFAULT_PRACTICAL_THRESHOLD,
   noiseFloorOf,
+  NoiseFloorSchema,
   resolvableDifference,
   roundSpread,
   roundsToResolve,
@@ -38,10 +39,16 @@ describe('resolvable difference', () => {
     expect(roundsToResolve(5, 0.001)).toBeNull();
   });
 
+  it('a difference exactly at what a length resolves is resolved at that length, up to 10,000 rounds', () => {
+    expect(roundsToResolve(0.05, resolvableDifference(0.05, 53))).toBe(53);
+    expect(roundsToResolve(0.05, resolvableDifference(0.05, 10_000))).toBe(10_000);
+    expect(roundsToResolve(0.05, resolvableDifference(0.05, 10_000) * 0.999)).toBeNull();
+  });
+
   it('refuses fewer than 2 rounds and a negative spread', () => {
-    expect(() => resolvableDifference(0.05, 1)).toThrow(RangeError);
-    expect(() => resolvableDifference(0.05, 2.5)).toThrow(RangeError);
-    expect(() => resolvableDifference(-0.01, 10)).toThrow(RangeError);
+    expect(() => resolvableDifference(0.05, 1)).toThrow('a resolvable difference needs at least 2 rounds, got 1');
+    expect(() => resolvableDifference(0.05, 2.5)).toThrow('a resolvable difference needs at least 2 rounds, got 2.5');
+    expect(() => resolvableDifference(-0.01, 10)).toThrow('the per-round spread must be ≥ 0, got -0.01');
   });
 
   it('the spread is the sample standard deviation of the log ratios', () => {
@@ -67,9 +74,34 @@ describe('noiseFloorOf', () => {
     expect(describeNoiseFloor(floor)).toMatch(/^Noise floor of m: a run of 8 rounds \(8 s\) resolves differences of \d+\.\d% or more; A\/A ratio 1\.000 \(95% CI 0\.9\d\d–1\.0\d\d\); resolving 2% takes about \d+ rounds \(\d+ s\)$/);
   });
 
+  it('gives every length its seconds from the wall time of one round', () => {
+    // 16 s over 8 rounds: 2 s a round.
+    const floor = noiseFloorOf(comparison, { ...run, latencyPhaseMs: 16_000 })!;
+    expect(floor.roundSeconds).toBe(2);
+    expect(floor.lengths.map((l) => l.seconds)).toEqual([16, 32, 64, 128]);
+    expect(floor.for2Percent!.seconds).toBe(2 * floor.for2Percent!.rounds);
+  });
+
+  it('has no round count for 2% when even 10,000 rounds would not resolve it', () => {
+    // ln 3 / √2 = 0.78 between two rounds: 10,000 rounds resolve (1.96 + 0.84) · 0.78 / 100 ≈ 2.2%.
+    const wild = compareRounds([1, 3].map((r) => ({ baseline: [sample(1)], candidate: [sample(r)] })));
+    const floor = noiseFloorOf(wild, run)!;
+    expect(floor.roundSpread).toBeCloseTo(Math.log(3) / Math.SQRT2, 12);
+    expect(floor.for2Percent).toBeNull();
+  });
+
   it('has nothing to say about a comparison without rounds', () => {
     const old = compareLatency([sample(1), sample(2)], [sample(1), sample(2)], { seed: 1, resamples: 100 });
     expect(noiseFloorOf(old, run)).toBeNull();
+    // Neither ratios from another method nor a single round's ratio give a spread.
+    expect(noiseFloorOf({ ...comparison, method: 'independent-bootstrap' }, run)).toBeNull();
+    expect(noiseFloorOf({ ...comparison, roundRatios: [1.02] }, run)).toBeNull();
+  });
+
+  it('is stored for every scenario', () => {
+    const floor = noiseFloorOf(comparison, run)!;
+    for (const scenario of ['single-stream', 'offline', 'server'] as const) expect(NoiseFloorSchema.parse({ ...floor, scenario })).toEqual({ ...floor, scenario });
+    expect(() => NoiseFloorSchema.parse({ ...floor, scenario: 'batch' })).toThrow();
   });
 });
 
@@ -96,11 +128,17 @@ describe('calibrated practical threshold', () => {
 
   it('applies only to the set-up that was calibrated', () => {
     expect(calibratedPracticalThreshold(record(0.05), runOf({ machine: { ...currentMachineKey(), hostname: 'elsewhere' } }))).toBeNull();
+    expect(calibratedPracticalThreshold(record(0.05), runOf({ machine: { ...currentMachineKey(), cpuModel: 'another CPU' } }))).toBeNull();
     expect(calibratedPracticalThreshold(record(0.05), runOf({ machine: { ...currentMachineKey(), logicalCores: 999 } }))).toBeNull();
     expect(calibratedPracticalThreshold(record(0.05), runOf({ scenario: { kind: 'server', rounds: 20 } }))).toBeNull();
     expect(calibratedPracticalThreshold(record(0.05), runOf({ intraOpThreads: null }))).toBeNull();
     expect(calibratedPracticalThreshold(record(0.05), runOf({ modelCount: 1 }))).toBeNull();
     expect(calibratedPracticalThreshold(record(0.05), runOf({ scenario: { kind: 'single-stream', rounds: 1 } }))).toBeNull();
+  });
+
+  it('applies from 2 rounds, the fewest an interval across rounds has', () => {
+    // (t(0.975, 1) + t(0.8, 1)) · 0.01 / √2 = (12.7062 + 1.3764) · 0.01 / √2 = 0.09958; e^0.09958 − 1 = 10.47%.
+    expect(calibratedPracticalThreshold(record(0.01), runOf({ scenario: { kind: 'single-stream', rounds: 2 } }))!.fraction).toBeCloseTo(0.1047, 4);
   });
 
   it('never goes beyond 50%', () => {
@@ -135,6 +173,20 @@ describe('the calibration file', () => {
     expect(applySavedCalibration(config, home, (m) => warnings.push(m))).toBe(config);
     expect(warnings[0]).toMatch(/calibration\.json is not a calibration this version understands \(not JSON\): runs use the default practical threshold; run xlir calibrate again\.$/);
     expect(warnings[1]).toMatch(/runId: /);
+  });
+});
+
+describe('currentMachineKey', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("names this machine's CPU as the OS reports it, trimmed, or 'unknown' where it reports none", () => {
+    const cpu = { model: '  Example CPU @ 3.00GHz \n', speed: 3000, times: { user: 0, nice: 0, sys: 0, idle: 0, irq: 0 } };
+    vi.spyOn(os, 'cpus').mockReturnValue([cpu, cpu]);
+    vi.spyOn(os, 'availableParallelism').mockReturnValue(2);
+    vi.spyOn(os, 'hostname').mockReturnValue('bench-1');
+    expect(currentMachineKey()).toEqual({ hostname: 'bench-1', cpuModel: 'Example CPU @ 3.00GHz', logicalCores: 2 });
+    vi.spyOn(os, 'cpus').mockReturnValue([]);
+    expect(currentMachineKey().cpuModel).toBe('unknown');
   });
 });
 

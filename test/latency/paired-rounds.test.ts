@@ -28,8 +28,9 @@ describe('logRatioInterval', () => {
 
   it('refuses fewer than two ratios and ratios that are not positive', () => {
     expect(MIN_PAIRED_ROUNDS).toBe(2);
-    expect(() => logRatioInterval([1.1], 0.95)).toThrow(RangeError);
-    expect(() => logRatioInterval([1.1, 0], 0.95)).toThrow(RangeError);
+    expect(() => logRatioInterval([1.1], 0.95)).toThrow('an interval needs at least 2 ratios, got 1');
+    expect(() => logRatioInterval([1.1, 0], 0.95)).toThrow('every ratio must be a positive finite number');
+    expect(() => logRatioInterval([1.1, -2], 0.95)).toThrow(RangeError);
     expect(() => logRatioInterval([1.1, Number.POSITIVE_INFINITY], 0.95)).toThrow(RangeError);
   });
 });
@@ -60,6 +61,20 @@ describe('compareRounds', () => {
     expect(c.stages.candidate.share.encode).toBeCloseTo(0.8, 12);
   });
 
+  it("takes each round's mean over its own blocks, however long each block is", () => {
+    // Round 1: means 15 and 20, medians (nearest rank) 10 and 18; round 2: means 4 and 6, medians 4 and 5.
+    const c = compareRounds([
+      { baseline: block(10, 20), candidate: block(12, 18, 30) },
+      { baseline: block(4), candidate: block(5, 7) },
+    ]);
+    expect(c.mean.statistic).toBe('mean');
+    expect(c.median.statistic).toBe('median');
+    // Geometric means: √(4/3 · 3/2) = √2 of the means, √(1.8 · 1.25) = 1.5 of the medians.
+    expect(c.mean.ratio).toBeCloseTo(Math.SQRT2, 12);
+    expect(c.median.ratio).toBeCloseTo(1.5, 12);
+    expect(c.roundRatios).toEqual([1.8, 1.25]);
+  });
+
   it('names a difference the rounds agree on, with its interval across rounds', () => {
     const c = compareRounds([1.1, 1.12, 1.09, 1.11].map((r) => ({ baseline: block(4, 4), candidate: block(4 * r, 4 * r) })), { labels: { baseline: 'A', candidate: 'B' } });
     expect(c.median.withinNoise).toBe(false);
@@ -78,7 +93,8 @@ describe('compareRounds', () => {
 
   it('refuses too few rounds, an empty block and nonsense options', () => {
     expect(() => compareRounds(rounds.slice(0, 1))).toThrow(/at least 2 rounds/);
-    expect(() => compareRounds([...rounds, { baseline: [], candidate: block(1) }])).toThrow(RangeError);
+    expect(() => compareRounds([...rounds, { baseline: [], candidate: block(1) }])).toThrow('every round needs at least one sample of each system');
+    expect(() => compareRounds([{ baseline: block(1), candidate: [] }, ...rounds])).toThrow('every round needs at least one sample of each system');
     expect(() => compareRounds(rounds, { confidence: 1 })).toThrow(RangeError);
     expect(() => compareRounds(rounds, { practicalThreshold: -0.1 })).toThrow(RangeError);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assessMeasurementQuality, BUSY_OTHERS_SHARE, FREQUENCY_CHANGE, NOISY_OTHERS_SHARE, type MeasurementQualityReadings } from '../../main/engine/measurement-quality/measurement-quality.ts';
+import { assessMeasurementQuality, BUSY_OTHERS_SHARE, FREQUENCY_CHANGE, MeasurementQualitySchema, NOISY_OTHERS_SHARE, type MeasurementQualityReadings } from '../../main/engine/measurement-quality/measurement-quality.ts';
 import { startMeasurementMonitor } from '../../main/engine/measurement-quality/monitor.ts';
 import { cpuFrequencyFrom, parseProcPidStatCpuMs, parseProcStat, type MachineProbes } from '../../main/engine/measurement-quality/probes.ts';
 
@@ -64,6 +64,26 @@ describe('assessMeasurementQuality', () => {
     expect(q.summary).toMatch(/; the CPU was thermally throttled 1 time\(s\); not measured: CPU frequency \(no cpufreq\), thermal throttling$/);
     const blind = assessMeasurementQuality({ ...quiet, cpu: null, loadAverage: null, notMeasured: ['CPU time of other processes'] });
     expect(blind.summary).toBe('quiet: nothing disturbing found during the 12.3 s measured; not measured: CPU time of other processes');
+  });
+
+  it('every reason for busy is in the reason the differences are withheld', () => {
+    const q = assessMeasurementQuality({ ...withCpu({ othersShare: 0.6 }), otherRuns: [{ runId: 'r1', kind: 'run', pid: 5 }] });
+    expect(q.busyReason).toBe('the machine was busy (other processes took 60% of the CPU (2.4 of 4 cores) during the 12.3 s measured; another xlir run was active at the same time: run r1 (pid 5))');
+  });
+
+  it('a load average without CPU times says nothing about the cores, and an unnamed governor is not a scaling warning', () => {
+    expect(assessMeasurementQuality({ ...quiet, cpu: null, loadAverage: { start: [0, 0, 0], end: [64, 64, 64] } }).level).toBe('quiet');
+    expect(assessMeasurementQuality({ ...quiet, frequency: { governor: null, minMHz: 3000, maxMHz: 3000 } }).level).toBe('quiet');
+  });
+
+  it('is stored and read back whole, at every level', () => {
+    const runs = [{ runId: 'r1', kind: 'run', pid: 5 }];
+    for (const q of [assessMeasurementQuality(quiet), assessMeasurementQuality(withCpu({ othersShare: 0.2 })), assessMeasurementQuality({ ...quiet, otherRuns: runs })]) {
+      expect(MeasurementQualitySchema.parse(JSON.parse(JSON.stringify(q)))).toEqual(q);
+    }
+    expect(assessMeasurementQuality({ ...quiet, otherRuns: runs }).level).toBe('busy');
+    expect(() => MeasurementQualitySchema.parse({ ...assessMeasurementQuality(quiet), level: 'calm' })).toThrow();
+    expect(() => MeasurementQualitySchema.parse({ ...assessMeasurementQuality(quiet), loadAverage: { start: [1, 1], end: [1, 1, 1] } })).toThrow();
   });
 });
 

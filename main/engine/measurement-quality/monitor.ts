@@ -23,6 +23,7 @@ interface CpuReading {
 export function startMeasurementMonitor(probes: MachineProbes, clock: { nowMs(): number }): MeasurementMonitor {
   const cpu: CpuReading[] = [];
   const mhz: number[] = [];
+  /** Every frequency reading adds its governor, null included: empty means cpufreq was never read. */
   const governors = new Set<string | null>();
   const otherRuns = new Map<string, OtherRun>();
   let registryReadable = true;
@@ -40,7 +41,7 @@ export function startMeasurementMonitor(probes: MachineProbes, clock: { nowMs():
     }
     const runs = await probes.otherRuns();
     if (runs === null) registryReadable = false;
-    for (const run of runs ?? []) otherRuns.set(run.runId, run);
+    else for (const run of runs) otherRuns.set(run.runId, run);
   };
   const started = read();
 
@@ -67,7 +68,7 @@ export function startMeasurementMonitor(probes: MachineProbes, clock: { nowMs():
         cpu: cpu.length >= 2 ? cpuShares(cpu, probes.logicalCores) : null,
         loadAverage: loadStart && loadEnd ? { start: loadStart, end: loadEnd } : null,
         otherRuns: registryReadable ? [...otherRuns.values()] : null,
-        frequency: mhz.length > 0 || governors.size > 0 ? { governor, minMHz: mhz.length ? Math.min(...mhz) : 0, maxMHz: mhz.length ? Math.max(...mhz) : 0 } : null,
+        frequency: governors.size > 0 ? { governor, minMHz: mhz.length ? Math.min(...mhz) : 0, maxMHz: mhz.length ? Math.max(...mhz) : 0 } : null,
         throttleEvents: throttleStart !== null && throttleEnd !== null ? throttleEnd - throttleStart : null,
         notMeasured,
       });

@@ -135,7 +135,6 @@ export function systemProbes(otherRuns: MachineProbes['otherRuns'] = () => null)
       return process.platform === 'win32' ? null : load;
     },
     cpuFrequency() {
-      if (cpus.length === 0) return null;
       return cpuFrequencyFrom(cpus.map((dir) => ({ governor: readText(path.join(dir, 'cpufreq/scaling_governor')), curKhz: readText(path.join(dir, 'cpufreq/scaling_cur_freq')) })));
     },
     throttleEvents() {
