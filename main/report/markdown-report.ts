@@ -5,6 +5,7 @@ import { comparisonTable } from './comparison-table.ts';
 import { formatGiB, formatMs, formatPoints, formatQps, formatScore, formatTime, qualitySettingName } from './format-numbers.ts';
 import { latencyTraces, traceName } from './latency-traces.ts';
 import { machinesTable } from './machines-table.ts';
+import { precisionRows } from './precision-rows.ts';
 import { describeNoiseFloor, latencyMethodNote } from './measurement-notes.ts';
 import type { ReportRun } from './report-run.ts';
 import { ceilingsLine, operatorShareTable, rooflineTable, workLine } from './roofline-tables.ts';
@@ -44,6 +45,11 @@ function runMarkdown(run: ReportRun): string {
     if (c.quality.length > 0) {
       out.push(mdTable(['setting', 'baseline mAP', 'candidate mAP', 'difference (points)', '95% CI', 'p', 'verdict'], c.quality.map((q) => [qualitySettingName(q.setting), formatScore(q.baseline), formatScore(q.candidate), formatPoints(q.difference), `${formatPoints(q.ciLow)} to ${formatPoints(q.ciHigh)}`, q.pValue.toFixed(3), q.verdict]), (col) => col > 0 && col < 6), '');
     }
+  }
+
+  for (const p of r.precision ?? []) {
+    const t = precisionRows(p);
+    out.push(`### ${mdText(t.title)}`, '', mdTable(t.header, t.rows, (c) => c > 1), '', mdText(t.note), '');
   }
 
   const withQuality = r.models.filter((m) => m.quality);

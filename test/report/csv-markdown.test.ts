@@ -67,4 +67,33 @@ describe('the Markdown export', () => {
     expect(md).toContain('Measurement quality: not monitored (a run recorded before this version)');
     expect(md).toMatch(/Mean: hybrid mean .*\. Interval: bootstrap of queries as independent samples, 200 resamples, seed 1/);
   });
+
+  it('has the precision table of a model run with variants: size, latency and the mAP loss with its interval', () => {
+    const result = syntheticResult({ samples: 10, models: ['hybrid'] });
+    result.precision = [
+      {
+        model: 'hybrid',
+        dir: '/models/hybrid',
+        rows: [
+          { name: 'hybrid', variant: null, precision: 'fp32', bytes: 8_860_000, derived: false, p50Ms: 2.5, p99Ms: 4, speedup: null, quality: [{ setting: 'monolingual', map: 0.365 }] },
+          {
+            name: 'hybrid@int8',
+            variant: 'model_quantized',
+            precision: 'int8',
+            bytes: 2_300_000,
+            derived: true,
+            p50Ms: 1.25,
+            p99Ms: 2,
+            speedup: 2,
+            quality: [{ setting: 'monolingual', map: 0.36, difference: -0.005, ciLow: -0.009, ciHigh: -0.001, pValue: 0.02 }],
+          },
+        ],
+      },
+    ];
+    const md = renderMarkdownReport([{ result, machine: { id: 'm', label: 'lab' } }]);
+    expect(md).toContain('### Precision: hybrid');
+    expect(md).toContain('| (graph) | fp32 | 8.9 MB | 2.500 | 4.000 | - | 0.365 | - | - |');
+    expect(md).toContain('| model\\_quantized | int8\\* | 2.3 MB | 1.250 | 2.000 | 2.00x | 0.360 (-0.50; -0.90 to -0.10) | - | - |');
+    expect(md).toContain("Each variant against the model's own graph");
+  });
 });
