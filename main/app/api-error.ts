@@ -4,7 +4,7 @@ import { XlirError } from '../engine/errors.ts';
 import { issueLines } from '../engine/schema-issues.ts';
 
 /** Conflicts with the app's or the history's state: retrying later (or after a cancel) can succeed. */
-const CONFLICT_CODES = new Set(['RUN_IN_PROGRESS', 'HISTORY_LOCKED', 'APP_CLOSED']);
+const CONFLICT_CODES = new Set(['RUN_IN_PROGRESS', 'REPLICA_IN_PROGRESS', 'HISTORY_LOCKED', 'APP_CLOSED']);
 
 /** The app's own faults and the machine's: nothing in the request would change them. */
 const SERVER_CODES = new Set(['HISTORY_CORRUPT', 'HISTORY_READONLY', 'HISTORY_FULL', 'HISTORY_CANNOT_OPEN', 'HISTORY_FOREIGN', 'HISTORY_TOO_NEW', 'PDF_FAILED', 'PREFERENCES_UNWRITABLE']);

@@ -8,6 +8,8 @@ import { currentMachineLimits } from '../engine/machine/machine-limits.ts';
 import { captureMachineProfile } from '../engine/machine/machine-profile.ts';
 import { detectProviders } from '../engine/models/execution-providers.ts';
 import { bundledModelsDir, userModelsDir } from '../engine/models/model-locations.ts';
+import { REPLICAS, type ReplicaSpec } from '../engine/replicas/replica-catalog.ts';
+import type { ReplicaTokenizerOptions } from '../engine/replicas/replica-tokenizer.ts';
 import { parseBoundedRunConfig } from '../engine/run/bounded-config.ts';
 import type { RunConfig } from '../engine/run/run-config.ts';
 import { parseReportText } from '../report/import-report.ts';
@@ -23,6 +25,7 @@ import { deleteRun } from '../store/runs.ts';
 import { listSweeps } from '../store/sweeps.ts';
 import { describeZodIssues } from './api-error.ts';
 import { checkModelFolder, listAppModels, resolveRunModels } from './app-models.ts';
+import { replicaGeneration } from './app-replicas.ts';
 import { exportReport } from './export-report.ts';
 import { folderAccess } from './folder-access.ts';
 import { preferencesFile } from './preferences.ts';
@@ -44,6 +47,8 @@ export interface AppServiceOptions {
   confineFolders?: boolean;
   /** A native folder dialog (the desktop app's); null when the user cancels. Without it, pickFolder is not available. */
   pickFolder?: (purpose: FolderPurpose) => Promise<string | null>;
+  /** The replicas the app can generate (default: the catalogue) and their tokenizer; tests give tiny ones and a local tokenizer. */
+  replicas?: { catalogue?: readonly ReplicaSpec[]; tokenizer?: ReplicaTokenizerOptions };
 }
 
 export interface AppService {
@@ -80,6 +85,12 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
     if (config.saveEmbeddingsDir !== undefined) folders.check(config.saveEmbeddingsDir, 'Embeddings folder', 'write');
   };
   const session = createRunSession({ historyFile, home: homeDir, warn });
+  const replicas = replicaGeneration({
+    catalogue: options.replicas?.catalogue ?? REPLICAS,
+    ...(options.replicas?.tokenizer && { tokenizer: options.replicas.tokenizer }),
+    emit: (event) => session.announce(event),
+    runInProgress: () => session.active() !== null,
+  });
   const withDb = <T>(fn: (db: HistoryDb) => T, verify = false) => withHistory(({ db }) => fn(db), { file: historyFile, verify });
 
   /**
@@ -88,6 +99,8 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
    * or is recorded).
    */
   const runnable = async (given: RunConfig): Promise<RunConfig> => {
+    const generating = replicas.inProgress();
+    if (generating !== undefined) throw new XlirError('REPLICA_IN_PROGRESS', `${generating} is being generated: a run started now would measure the disk and CPU that takes. Start it once the replica is ready.`);
     const models = resolveRunModels(given.models, preferences.load().modelFolders);
     checkRunFolders(given, models);
     return parseBoundedRunConfig({ ...given, models, dataset: { ...given.dataset, dataDir: given.dataset.dataDir ?? options.dataDir } }, models);
@@ -99,6 +112,8 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
       return { machine, providers, limits: currentMachineLimits() };
     },
     listModels: () => listAppModels(preferences.load().modelFolders),
+    listReplicas: async () => replicas.list(),
+    generateReplica: ({ name }) => replicas.generate(name),
     addModelFolder: async ({ path: folder }) => {
       folders.check(folder, 'Model folder', 'read');
       const dir = await checkModelFolder(folder);

@@ -21,6 +21,8 @@ export interface RunSession {
   cancel(runId: string): { cancelled: boolean };
   active(): ActiveRun | null;
   onEvent(listener: (event: AppEvent) => void): () => void;
+  /** Sends an event that is no run's (a replica's progress) to the same windows and streams. */
+  announce(event: AppEvent): void;
   /** Cancels the run in progress and waits until it is stored; no run starts after. */
   close(): Promise<void>;
 }
@@ -132,6 +134,7 @@ export function createRunSession(options: { historyFile: string; home: string; w
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    announce: emit,
     async close() {
       closed = true;
       await starting?.catch(() => undefined);

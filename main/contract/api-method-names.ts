@@ -8,6 +8,8 @@ import type { ApiMethod } from './app-api.ts';
 const METHODS = {
   doctor: true,
   listModels: true,
+  listReplicas: true,
+  generateReplica: true,
   addModelFolder: true,
   listDatasets: true,
   pickFolder: true,

@@ -6,6 +6,7 @@ import type { ModelListing } from '../engine/models/discover.ts';
 import type { ProviderReport } from '../engine/models/execution-providers.ts';
 import type { DatasetInfo } from '../engine/datasets/registry.ts';
 import { RunConfigSchema, type RunConfig } from '../engine/run/run-config.ts';
+import type { ReplicaStatus } from '../engine/replicas/replica-status.ts';
 import type { RunEvent } from '../engine/run/run-events.ts';
 import type { RunsComparison } from '../report/compare-runs.ts';
 import { REPORT_MAX_BYTES } from '../report/import-report.ts';
@@ -53,6 +54,14 @@ export const ApiInputSchemas = {
   listModels: Empty,
   /** Checks a folder holds a model (or models) and remembers it in the preferences. */
   addModelFolder: z.object({ path: PathSchema }).strict(),
+  /** The latency replicas of real encoders (XLM-R, LaBSE, …): which are generated, and each one's size. */
+  listReplicas: Empty,
+  /**
+   * Generates a latency replica into the models folder (in Node, nothing downloaded but the real
+   * tokenizer where reachable), with `replica-progress` events; refused while a run is in progress,
+   * whose timings it would disturb. A replica generated already is returned as it is.
+   */
+  generateReplica: z.object({ name: z.string().trim().min(1).max(200) }).strict(),
   listDatasets: z.object({ dataDir: PathSchema.optional() }).strict(),
   /**
    * The desktop app's native folder dialog; the folder picked may then be named in any call
@@ -128,6 +137,9 @@ export interface ApiOutputs {
   /** `limits`: what bounds a run's options here (run/option-bounds.ts); the run form checks with them. */
   doctor: { machine: MachineProfile; providers: ProviderReport; limits: MachineLimits };
   listModels: AppModelListing[];
+  listReplicas: ReplicaStatus[];
+  /** `seconds` and `note` (why the tokenizer is a stand-in) are absent when it was generated already. */
+  generateReplica: { dir: string; seconds?: number; note?: string };
   addModelFolder: { preferences: Preferences; models: AppModelListing[] };
   listDatasets: DatasetInfo[];
   pickFolder: { path: string | null };
@@ -154,7 +166,8 @@ export type AppEvent =
   | { type: 'run-started'; runId: string; config: RunConfig; startedAt: string }
   | { type: 'run-event'; runId: string; event: RunEvent }
   | { type: 'run-finished'; runId: string; status: 'completed' | 'cancelled' }
-  | { type: 'run-failed'; runId: string; code?: string; message: string };
+  | { type: 'run-failed'; runId: string; code?: string; message: string }
+  | { type: 'replica-progress'; name: string; phase: 'weights' | 'tokens'; done: number; total: number };
 
 /** How a failed call comes back over either transport. */
 export interface ApiErrorBody {

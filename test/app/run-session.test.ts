@@ -7,6 +7,7 @@ import { createAppService, type AppService } from '../../main/app/app-service.ts
 import type { ApiOutputs, AppEvent } from '../../main/contract/app-api.ts';
 import { listActiveRuns, registerActiveRun } from '../../main/store/active-runs.ts';
 import { quickConfig, tinyEncoderDir } from '../run/fixtures.ts';
+import { eventMatching, isEnd, isMeasuring } from './app-events.ts';
 
 /** A quick run without the parts that take longest and are tested elsewhere. */
 const config = (overrides: Record<string, unknown> = {}) => quickConfig([tinyEncoderDir], { roofline: false, lexicalFloor: false, ...overrides });
@@ -19,23 +20,6 @@ function service(homeDir = mkdtempSync(path.join(os.tmpdir(), 'xlir-app-run-')))
   s.onEvent((e) => events.push(e));
   return { service: s, events };
 }
-
-/** The first event (past or to come) that matches. */
-function eventMatching(s: AppService, seen: AppEvent[], match: (e: AppEvent) => boolean): Promise<AppEvent> {
-  const past = seen.find(match);
-  if (past) return Promise.resolve(past);
-  return new Promise((resolve) => {
-    const off = s.onEvent((e) => {
-      if (match(e)) {
-        off();
-        resolve(e);
-      }
-    });
-  });
-}
-
-const isMeasuring = (e: AppEvent) => e.type === 'run-event' && e.event.type === 'latency' && e.event.phase === 'measure';
-const isEnd = (e: AppEvent) => e.type === 'run-finished' || e.type === 'run-failed';
 
 async function codeOf(promise: Promise<unknown>): Promise<{ status: number; code: string }> {
   try {

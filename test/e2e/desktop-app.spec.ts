@@ -444,6 +444,21 @@ test('calibrates from the form: the first chosen model against itself, and shows
   await expect(page.getByTestId('calibration-status')).toContainText(/This machine's noise floor \(xlir-mini-hybrid, \d{4}-/);
 });
 
+test('generates a latency replica from the form, and lists it with the models, chosen', async ({ page, served }) => {
+  await openApp(page, served.url);
+  await expect(page.getByRole('heading', { name: 'Configure a run' })).toBeVisible();
+  const models = page.getByRole('group', { name: 'Models' });
+  await expect(models.getByRole('checkbox', { name: /multilingual-e5-small-replica/ })).toHaveCount(0);
+  await models.getByText(/Latency replicas of real encoders \(5 not generated yet\)/).click();
+  // The smallest replica (0.47 GB), in the server's temporary cache folder.
+  await models.getByRole('button', { name: 'Generate multilingual-e5-small-replica' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'multilingual-e5-small-replica is ready' })).toContainText(/generated in [\d.]+ s/, { timeout: 120_000 });
+  const replica = page.getByRole('checkbox', { name: /multilingual-e5-small-replica/ });
+  await expect(replica).toBeChecked();
+  await expect(page.locator('label', { has: replica })).toContainText(/multilingual-e5-small-replica\s*replica\s*multilingual-e5-small · replica/);
+  await expect(models.getByText(/\(4 not generated yet\)/)).toBeVisible();
+});
+
 test('keeps a trace of over 100k points smooth (opt-in: XLIR_E2E_LONG_TRACE=1, about four minutes here)', async ({ page, served }) => {
   test.skip(!process.env.XLIR_E2E_LONG_TRACE, 'a long run; set XLIR_E2E_LONG_TRACE=1 to measure it');
   test.setTimeout(600_000);

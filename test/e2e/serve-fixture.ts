@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test as base } from '@playwright/test';
@@ -58,6 +58,8 @@ export const test = base.extend<object, { served: Served }>({
         const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
         await exited;
         clearTimeout(timer);
+        // The cache holds generated replicas (half a gigabyte and more): not left in the temporary folder.
+        rmSync(cache, { recursive: true, force: true });
       }
     },
     { scope: 'worker' },

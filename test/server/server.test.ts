@@ -205,7 +205,7 @@ describe('xlir serve: event stream', () => {
     expect(events[0]).toMatchObject({ type: 'run-started', runId });
     expect(events.at(-1)).toEqual({ type: 'run-finished', runId, status: 'completed' });
     expect(events.some((e) => e.type === 'run-event' && e.event.type === 'latency' && e.event.phase === 'measure')).toBe(true);
-    expect(events.every((e) => e.runId === runId)).toBe(true);
+    expect(events.every((e) => 'runId' in e && e.runId === runId)).toBe(true);
     const listed = await fetch(`${base}/api/call/listRuns`, { method: 'POST', headers: { Authorization: `Bearer ${server.token}` } });
     expect(((await listed.json()) as { id: string; state: string }[]).map((r) => [r.id, r.state])).toEqual([[runId, 'completed']]);
     await service.close();

@@ -1,6 +1,7 @@
 import { scanModelFolders } from '../../engine/models/discover.ts';
-import { modelSearchDirs } from '../../engine/models/model-locations.ts';
-import { parameterCount, REPLICAS } from '../../engine/replicas/replica-catalog.ts';
+import { modelSearchDirs, userModelsDir } from '../../engine/models/model-locations.ts';
+import { REPLICAS } from '../../engine/replicas/replica-catalog.ts';
+import { replicaStatuses } from '../../engine/replicas/replica-status.ts';
 import { formatTable } from '../terminal.ts';
 import { parseFlags } from '../usage.ts';
 
@@ -9,7 +10,9 @@ export async function runModelsCommand(args: string[]): Promise<number> {
   const dirs = modelSearchDirs(flags['model-dir'] ?? []);
   const { models: listings, skipped } = await scanModelFolders(dirs);
   const found = new Set(listings.filter((m) => m.ok).map((m) => m.name));
-  const replicas = REPLICAS.filter((r) => !found.has(r.name)).map((r) => ({ name: r.name, hubId: r.hubId, bytes: parameterCount(r.architecture) * 4 }));
+  const replicas = replicaStatuses(REPLICAS, userModelsDir())
+    .filter((r) => !found.has(r.name))
+    .map(({ name, hubId, bytes }) => ({ name, hubId, bytes }));
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ searched: dirs, models: listings, skipped, generatedOnFirstUse: replicas }, null, 2)}\n`);
     return 0;
