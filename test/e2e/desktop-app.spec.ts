@@ -529,3 +529,21 @@ function liveMetrics(meter: LiveMeter, note: string) {
     models,
   };
 }
+
+test('compares the models the form pairs, in the order chosen', async ({ page, served }) => {
+  await openApp(page, served.url);
+  await configureLatencyRun(page, 'Server');
+  await page.getByRole('radio', { name: /^Single-stream/ }).check();
+  await page.getByRole('checkbox', { name: /GFLOP\/s against/ }).uncheck();
+  await page.getByLabel('Rounds').fill('4');
+  const pairs = page.getByTestId('pairs');
+  await expect(pairs.getByRole('button', { name: 'Add a comparison' })).toBeDisabled();
+  await expect(pairs).toContainText('each hybrid with the baseline of its family (automatic)');
+  await page.getByRole('group', { name: 'Models' }).getByRole('checkbox', { name: 'xlir-mini-baseline' }).check();
+  // The reverse of the automatic pairing: the hybrid as the baseline.
+  await pairs.getByRole('button', { name: 'Add a comparison' }).click();
+  await pairs.getByLabel('Comparison 1: baseline').selectOption({ label: 'xlir-mini-hybrid' });
+  await pairs.getByLabel('Comparison 1: candidate').selectOption({ label: 'xlir-mini-baseline' });
+  await runToResults(page);
+  await expect(page.getByTestId('verdict').getByRole('heading')).toHaveText(['xlir-mini-baseline vs xlir-mini-hybrid']);
+});

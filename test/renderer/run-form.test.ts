@@ -27,6 +27,24 @@ describe('run form', () => {
     expect(formFromConfig(config, [])).toMatchObject({ variants: ['int8', 'fp16'], candidateContext: 'paragraph' });
   });
 
+  it('passes the comparisons chosen (--pair), and none when left to the models', () => {
+    const base = { ...formFromConfig(undefined, ['/m/base', '/m/hybrid', '/m/other']), langs: [...XQUAD] };
+    expect(RunConfigSchema.parse(configFromForm(base, XQUAD).config).pairs).toBeUndefined();
+    const pairs = [
+      { baseline: '/m/hybrid', candidate: '/m/base' },
+      { baseline: '/m/base', candidate: '/m/other' },
+    ];
+    const config = RunConfigSchema.parse(configFromForm({ ...base, pairs }, XQUAD).config);
+    expect(config.pairs).toEqual(pairs);
+    expect(formFromConfig(config, []).pairs).toEqual(pairs);
+  });
+
+  it('refuses a comparison of a model not chosen, or of a model with itself', () => {
+    const base = { ...formFromConfig(undefined, ['/m/base', '/m/hybrid']), langs: [...XQUAD] };
+    expect(configFromForm({ ...base, pairs: [{ baseline: '/m/base', candidate: '/m/gone' }] }, XQUAD).errors).toEqual(['Comparison 1: both of its models must be among the models chosen.']);
+    expect(configFromForm({ ...base, pairs: [{ baseline: '/m/base', candidate: '/m/hybrid' }, { baseline: '/m/hybrid', candidate: '/m/hybrid' }] }, XQUAD).errors).toEqual(['Comparison 2: compares a model with itself (an A/A test is Calibrate).']);
+  });
+
   it('names no languages when all are ticked, so that the config means all of them', () => {
     const built = configFromForm({ ...formFromConfig(undefined, ['/m']), langs: [...XQUAD] }, XQUAD);
     expect(built.config?.dataset).toEqual({ name: 'xquad-r' });

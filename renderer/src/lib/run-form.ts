@@ -39,6 +39,8 @@ export interface RunForm {
   variants: string[];
   /** `model`: each model's manifest says (else the sentence alone). */
   candidateContext: 'model' | 'none' | 'paragraph';
+  /** Comparisons by model folder (`--pair`); none: each hybrid with the baseline of its family. */
+  pairs: { baseline: string; candidate: string }[];
 }
 
 /** CPU, CUDA only (fails where CUDA cannot run), or CUDA falling back to CPU. */
@@ -70,6 +72,7 @@ export function formFromConfig(config: RunConfig | undefined, bundledModels: rea
     bootstrapResamples: config?.bootstrapResamples ?? 2000,
     variants: config?.variants ?? [],
     candidateContext: config?.candidateContext ?? 'model',
+    pairs: config?.pairs?.map((p) => ({ ...p })) ?? [],
   };
 }
 
@@ -107,6 +110,10 @@ export function configFromForm(form: RunForm, datasetLanguages: readonly string[
   };
 
   if (form.models.length === 0) errors.push('Choose at least one model.');
+  form.pairs.forEach((p, i) => {
+    if (!form.models.includes(p.baseline) || !form.models.includes(p.candidate)) errors.push(`Comparison ${i + 1}: both of its models must be among the models chosen.`);
+    else if (p.baseline === p.candidate) errors.push(`Comparison ${i + 1}: compares a model with itself (an A/A test is Calibrate).`);
+  });
   const someLanguages = datasetLanguages.length > 0 && form.langs.length < datasetLanguages.length;
   if (datasetLanguages.length > 0 && form.langs.length === 0) errors.push('Choose at least one language.');
   if (form.dataset !== 'xquad-r' && form.datasetPath.trim() === '') errors.push(`The ${form.dataset} dataset needs the folder that holds its files.`);
@@ -154,6 +161,7 @@ export function configFromForm(form: RunForm, datasetLanguages: readonly string[
     ...(bootstrapResamples !== undefined && { bootstrapResamples }),
     variants: form.variants,
     ...(form.candidateContext !== 'model' && { candidateContext: form.candidateContext }),
+    ...(form.pairs.length > 0 && { pairs: form.pairs.map((p) => ({ ...p })) }),
   };
   for (const issue of runOptionIssues(config, limits)) {
     errors.push(`${FIELD_LABELS[issue.path.filter((p) => typeof p === 'string').join('.')] ?? issue.path.join('.')}: ${issue.message}`);
