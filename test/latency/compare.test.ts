@@ -139,5 +139,10 @@ describe('compareLatency', () => {
     expect(() => compareLatency(constant(1), constant(1), { seed: 1, resamples: 0 })).toThrow(/resamples must be a positive integer, got 0/);
     expect(() => compareLatency(constant(1), constant(1), { seed: 1, resamples: 1.5 })).toThrow(/resamples must be a positive integer, got 1.5/);
     expect(compareLatency(constant(1), constant(1), { seed: 1, resamples: 1 }).median.ratio).toBe(1);
+    expect(() => compareLatency(constant(1), constant(1), { seed: 1, practicalThreshold: 1 })).toThrow(new RangeError('practicalThreshold must be within [0, 1), got 1'));
+    expect(() => compareLatency(constant(1), constant(1), { seed: 1, practicalThreshold: -0.01 })).toThrow('practicalThreshold must be within [0, 1), got -0.01');
+    // A threshold of 0 is allowed: then nothing is practically equal, not even identical traces.
+    const strict = compareLatency(constant(1), constant(1), { seed: 1, resamples: 10, practicalThreshold: 0 });
+    expect([strict.practicalThreshold, strict.median.practicallyEqual]).toEqual([0, false]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockOptions, blockOrder, concatBlocks, interleave, type Block, type Measurement } from '../../main/engine/latency/interleaved.ts';
+import { blockOptions, blockOrder, concatBlocks, interleave, MeasuredBlockSchema, type Block, type Measurement } from '../../main/engine/latency/interleaved.ts';
 import { runOfflineInterleaved } from '../../main/engine/latency/offline.ts';
 import { runServerInterleaved } from '../../main/engine/latency/server.ts';
 import { runSingleStreamInterleaved } from '../../main/engine/latency/single-stream.ts';
@@ -58,9 +58,11 @@ describe('interleave', () => {
     expect(blocks[1].map((b) => b.offsetMs)).toEqual([65, 70]);
   });
 
-  it('refuses a round count that is not a positive integer', async () => {
-    await expect(interleave(2, { clock: clockAt(1), seed: 1, rounds: 0 }, async () => 0)).rejects.toThrow(RangeError);
-    await expect(interleave(2, { clock: clockAt(1), seed: 1, rounds: 2.5 }, async () => 0)).rejects.toThrow(RangeError);
+  it('refuses a round count that is not a positive integer, and runs a single round', async () => {
+    await expect(interleave(2, { clock: clockAt(1), seed: 1, rounds: 0 }, async () => 0)).rejects.toThrow(new RangeError('rounds must be a positive integer, got 0'));
+    await expect(interleave(2, { clock: clockAt(1), seed: 1, rounds: 2.5 }, async () => 0)).rejects.toThrow('rounds must be a positive integer, got 2.5');
+    const one = await interleave(2, { clock: clockAt(1), seed: 1, rounds: 1 }, async (system) => system);
+    expect(one.map((b) => b.map((x) => [x.round, x.measurement]))).toEqual([[[0, 0]], [[0, 1]]]);
   });
 });
 
@@ -93,6 +95,8 @@ describe('blockOptions and concatBlocks', () => {
       { round: 1, start: 2, count: 3, startMs: 201, durationMs: 9 },
     ]);
     expect(joined).toMatchObject({ warmup: { queries: 6, durationMs: 12 }, measureStartMs: 104, durationMs: 15 });
+    // As a stored result keeps them.
+    expect(joined.blocks.map((b) => MeasuredBlockSchema.parse(JSON.parse(JSON.stringify(b))))).toEqual(joined.blocks);
     expect(concatBlocks([])).toMatchObject({ samples: [], blocks: [], measureStartMs: 0, durationMs: 0 });
   });
 });
@@ -133,6 +137,33 @@ describe('interleaved scenarios', () => {
     expect(ra.samples).toHaveLength(4);
     expect(rb.samples).toHaveLength(2);
     expect(ra.cancelled && rb.cancelled).toBe(true);
+  });
+
+  it('a cancel between two rounds marks every system cancelled, in each scenario', async () => {
+    // Seed 3 runs round 0 as A then B: the cancel comes after B's block, before round 1 starts.
+    const cancelAfterRound0 = (clock: ManualClock) => {
+      const controller = new AbortController();
+      return { ...options(clock), signal: controller.signal, betweenBlocks: (system: number, round: number) => void (round === 0 && system === 1 && controller.abort()) };
+    };
+    const pair = (clock: ManualClock) => [new FakeProcessor(clock, 10, stages(1)), new FakeProcessor(clock, 10, stages(1))];
+    let clock = clockAt(9);
+    const single = await runSingleStreamInterleaved(pair(clock), cancelAfterRound0(clock));
+    expect(single.map((r) => [r.blocks!.length, r.samples.length, r.cancelled])).toEqual([[1, 4, true], [1, 4, true]]);
+    clock = clockAt(9);
+    const server = await runServerInterleaved(pair(clock), { ...cancelAfterRound0(clock), targetQps: 50 });
+    expect(server.map((r) => [r.blocks!.length, r.samples.length, r.cancelled])).toEqual([[1, 4, true], [1, 4, true]]);
+    clock = clockAt(9);
+    const offline = await runOfflineInterleaved(pair(clock), { ...cancelAfterRound0(clock), warmupQueries: 0, rewarmQueries: 0, minQueries: 8, batchSizes: [1, 4] });
+    // The first batch size stopped after its first round; the second never started.
+    expect(offline.map((r) => r.runs.map((x) => [x.batchSize, x.blocks!.length, x.cancelled]))).toEqual([[[1, 1, true]], [[1, 1, true]]]);
+    expect(offline.every((r) => r.cancelled)).toBe(true);
+  });
+
+  it('offline: refuses a batch size that is not a positive integer before measuring anything', async () => {
+    const clock = clockAt(4);
+    const a = new FakeProcessor(clock, 10, stages(1));
+    await expect(runOfflineInterleaved([a, a], { ...options(clock), batchSizes: [2, 0] })).rejects.toThrow(new RangeError('batch sizes must be positive integers, got 0'));
+    expect(a.calls).toHaveLength(0);
   });
 
   it('server: each block its own arrival schedule; rates and load over all blocks', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareLatency, withheldDifference } from '../../main/engine/latency/compare.ts';
+import { compareLatency, LatencyComparisonSchema, withheldDifference } from '../../main/engine/latency/compare.ts';
 import { compareRounds, logRatioInterval, MIN_PAIRED_ROUNDS, type RoundBlocks } from '../../main/engine/latency/paired-rounds.ts';
 import { sample, simulateRounds, type MachineNoise } from './synthetic-rounds.ts';
 
@@ -108,6 +108,25 @@ describe('compareRounds', () => {
     expect(held.median.ratio).toBe(slower.median.ratio);
     const equal = compareRounds(rounds);
     expect(withheldDifference(equal, 'busy')).toBe(equal);
+  });
+
+  it('withholds the one statistic that shows a difference when the other is within noise', () => {
+    const slower = compareRounds([1.2, 1.21, 1.19].map((r) => ({ baseline: block(1), candidate: block(r) })));
+    const equal = compareRounds(rounds);
+    const meanOnly = withheldDifference({ ...slower, median: equal.median }, 'busy');
+    expect(meanOnly.inconclusive).toBe('busy');
+    expect(meanOnly.median).toBe(equal.median);
+    expect(meanOnly.mean.verdict).toBe(`inconclusive: busy; measured: ${slower.mean.verdict}`);
+    const medianOnly = withheldDifference({ ...slower, mean: equal.mean }, 'busy');
+    expect(medianOnly.inconclusive).toBe('busy');
+    expect(medianOnly.mean).toBe(equal.mean);
+    expect(medianOnly.verdict).toBe(`inconclusive: busy; measured: ${slower.median.verdict}`);
+  });
+
+  it('is kept in a stored result as it is, method included', () => {
+    const c = compareRounds(rounds);
+    expect(c.method).toBe('paired-rounds');
+    expect(LatencyComparisonSchema.parse(JSON.parse(JSON.stringify(c)))).toEqual(c);
   });
 });
 
