@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareLatency, LatencyComparisonSchema } from '../../main/engine/latency/compare.ts';
+import { compareLatency, LatencyComparisonSchema, ratioEstimate, verdictRules } from '../../main/engine/latency/compare.ts';
 import type { StageTimes } from '../../main/engine/latency/latency-sample.ts';
 import { createRng } from '../../main/engine/random/seeded.ts';
 
@@ -107,6 +107,12 @@ describe('compareLatency', () => {
     const c = compareLatency(constant(100, 1), [300, 500].map((ms) => constant(ms, 1)[0]), { seed: 2, resamples: 1000, labels: { baseline: 'A', candidate: 'B' } });
     expect(c.verdict).toBe('B p50 300.0 ms vs A 100.0 ms: B is 200% slower (95% CI 200%–400%)');
     expect(c.labels).toEqual({ baseline: 'A', candidate: 'B' });
+  });
+
+  it('calls an estimate of exactly 1 whose interval lies above 1 slower, its interval in order', () => {
+    const e = ratioEstimate({ statistic: 'median', baselineMs: 2, candidateMs: 2, ratio: 1, ciLow: 1.01, ciHigh: 1.05 }, verdictRules({}));
+    expect([e.withinNoise, e.practicallyEqual]).toEqual([false, true]);
+    expect(e.verdict).toBe('hybrid p50 2.00 ms vs baseline 2.00 ms: hybrid is 0% slower (95% CI 1%–5%): a real difference, but practically equal (under 2%)');
   });
 
   it('reports the options it used', () => {

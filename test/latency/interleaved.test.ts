@@ -139,23 +139,27 @@ describe('interleaved scenarios', () => {
     expect(ra.cancelled && rb.cancelled).toBe(true);
   });
 
-  it('a cancel between two rounds marks every system cancelled, in each scenario', async () => {
-    // Seed 3 runs round 0 as A then B: the cancel comes after B's block, before round 1 starts.
+  it('a cancel between two rounds marks every system cancelled, in each scenario, even when the blocks so far met the run length', async () => {
+    // One query of 30 ms per block meets the whole run's length (1 query, 30 ms): only the rounds
+    // left undone make the run cancelled. Seed 3 runs round 0 as A then B: the cancel comes after
+    // B's block, before round 1 starts.
     const cancelAfterRound0 = (clock: ManualClock) => {
       const controller = new AbortController();
-      return { ...options(clock), signal: controller.signal, betweenBlocks: (system: number, round: number) => void (round === 0 && system === 1 && controller.abort()) };
+      const betweenBlocks = (system: number, round: number) => void (round === 0 && system === 1 && controller.abort());
+      return { clock, seed: 3, warmupQueries: 0, rewarmQueries: 0, minQueries: 1, minDurationMs: 30, rounds: 3, signal: controller.signal, betweenBlocks };
     };
-    const pair = (clock: ManualClock) => [new FakeProcessor(clock, 10, stages(1)), new FakeProcessor(clock, 10, stages(1))];
+    const pair = (clock: ManualClock) => [new FakeProcessor(clock, 10, stages(10)), new FakeProcessor(clock, 10, stages(10))];
     let clock = clockAt(9);
     const single = await runSingleStreamInterleaved(pair(clock), cancelAfterRound0(clock));
-    expect(single.map((r) => [r.blocks!.length, r.samples.length, r.cancelled])).toEqual([[1, 4, true], [1, 4, true]]);
+    expect(single.map((r) => [r.blocks!.length, r.samples.length, r.minQueriesMet, r.minDurationMet, r.cancelled])).toEqual([[1, 1, true, true, true], [1, 1, true, true, true]]);
     clock = clockAt(9);
-    const server = await runServerInterleaved(pair(clock), { ...cancelAfterRound0(clock), targetQps: 50 });
-    expect(server.map((r) => [r.blocks!.length, r.samples.length, r.cancelled])).toEqual([[1, 4, true], [1, 4, true]]);
+    // One arrival a second: the block's one arrival comes long after its 10 ms share of the schedule.
+    const server = await runServerInterleaved(pair(clock), { ...cancelAfterRound0(clock), targetQps: 1 });
+    expect(server.map((r) => [r.blocks!.length, r.samples.length, r.minQueriesMet, r.minDurationMet, r.cancelled])).toEqual([[1, 1, true, true, true], [1, 1, true, true, true]]);
     clock = clockAt(9);
-    const offline = await runOfflineInterleaved(pair(clock), { ...cancelAfterRound0(clock), warmupQueries: 0, rewarmQueries: 0, minQueries: 8, batchSizes: [1, 4] });
+    const offline = await runOfflineInterleaved(pair(clock), { ...cancelAfterRound0(clock), batchSizes: [1, 4] });
     // The first batch size stopped after its first round; the second never started.
-    expect(offline.map((r) => r.runs.map((x) => [x.batchSize, x.blocks!.length, x.cancelled]))).toEqual([[[1, 1, true]], [[1, 1, true]]]);
+    expect(offline.map((r) => r.runs.map((x) => [x.batchSize, x.blocks!.length, x.minQueriesMet, x.minDurationMet, x.cancelled]))).toEqual([[[1, 1, true, true, true]], [[1, 1, true, true, true]]]);
     expect(offline.every((r) => r.cancelled)).toBe(true);
   });
 

@@ -200,12 +200,13 @@ describe('comparePairedQuality on two groups (hand-computed)', () => {
     expect([mono.ciLow, mono.ciHigh]).toEqual([0, 0.5]);
   });
 
-  it('gives p = 1 for a difference of exactly 0, even when most resamples fall on one side of it', () => {
-    // Per-group differences −0.75, +0.25, +0.25, +0.25 (exact in binary): they sum to 0. A resample
-    // is at or above 0 only when it misses the first group, P = (3/4)⁴ ≈ 0.32, so "twice the share
-    // against" would give p ≈ 0.63; but no difference at all is as likely as can be.
+  it('gives p = 1 for a difference of exactly 0, even when most resamples fall below it', () => {
+    // Per-group differences −0.375, −0.25, −0.3125, +1, −0.0625, +0.1875, −0.1875 (exact in binary)
+    // sum to 0, but skewed: a resample is at or above 0 with probability 0.468 (enumerated over all
+    // 7⁷ draws), so "twice the share against" would give p ≈ 0.94. No difference at all is as
+    // likely as can be: p = 1.
     const one = (aps: number[]) => explicitDetail(['en'], aps.map((ap, i) => ({ id: `q${i}`, group: `g${i}`, lang: 0, ap: [ap], multi: ap, gap: Number.NaN })));
-    const c = comparePairedQuality(one([1, 0.5, 0.5, 0.5]), one([0.25, 0.75, 0.75, 0.75]), { resamples: 400, seed: 2 });
+    const c = comparePairedQuality(one([0.5, 0.5, 0.5, 0, 0.5, 0.5, 0.5]), one([0.125, 0.25, 0.1875, 1, 0.4375, 0.6875, 0.3125]), { resamples: 2000, seed: 2 });
     for (const s of c.settings) {
       expect(s.difference).toBe(0);
       expect(s.ciLow).toBeLessThan(0);
