@@ -89,7 +89,7 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
     catalogue: options.replicas?.catalogue ?? REPLICAS,
     ...(options.replicas?.tokenizer && { tokenizer: options.replicas.tokenizer }),
     emit: (event) => session.announce(event),
-    runInProgress: () => session.active() !== null,
+    runInProgress: () => session.busy(),
   });
   const withDb = <T>(fn: (db: HistoryDb) => T, verify = false) => withHistory(({ db }) => fn(db), { file: historyFile, verify });
 
@@ -98,12 +98,19 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
    * data folder filled in, and every number within what this machine can do (before anything runs
    * or is recorded).
    */
-  const runnable = async (given: RunConfig): Promise<RunConfig> => {
+  const refuseDuringGeneration = () => {
     const generating = replicas.inProgress();
     if (generating !== undefined) throw new XlirError('REPLICA_IN_PROGRESS', `${generating} is being generated: a run started now would measure the disk and CPU that takes. Start it once the replica is ready.`);
+  };
+  const runnable = async (given: RunConfig): Promise<RunConfig> => {
+    refuseDuringGeneration();
     const models = resolveRunModels(given.models, preferences.load().modelFolders);
     checkRunFolders(given, models);
-    return parseBoundedRunConfig({ ...given, models, dataset: { ...given.dataset, dataDir: given.dataset.dataDir ?? options.dataDir } }, models);
+    const config = await parseBoundedRunConfig({ ...given, models, dataset: { ...given.dataset, dataDir: given.dataset.dataDir ?? options.dataDir } }, models);
+    // Again after the await, when a generation may have begun: from here to session.start nothing
+    // else runs, so a run and a generation never both go ahead (generation checks session.busy()).
+    refuseDuringGeneration();
+    return config;
   };
 
   const handlers: Handlers = {

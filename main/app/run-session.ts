@@ -20,6 +20,8 @@ export interface RunSession {
   /** Asks the run to stop after the query in flight; false if `runId` is not the run in progress. */
   cancel(runId: string): { cancelled: boolean };
   active(): ActiveRun | null;
+  /** A run is starting (models being checked, history opened) or running: the machine is taken. */
+  busy(): boolean;
   onEvent(listener: (event: AppEvent) => void): () => void;
   /** Sends an event that is no run's (a replica's progress) to the same windows and streams. */
   announce(event: AppEvent): void;
@@ -108,10 +110,12 @@ export function createRunSession(options: { historyFile: string; home: string; w
     return run;
   }
 
+  const busy = () => starting !== undefined || current !== undefined;
+
   return {
     async start(config, kind = 'serve') {
       if (closed) throw new XlirError('APP_CLOSED', 'The app is shutting down: no new run can start.');
-      if (starting || current) {
+      if (busy()) {
         const which = current ? ` (${current.runId.slice(0, 8)}, started ${current.startedAt})` : '';
         throw new XlirError('RUN_IN_PROGRESS', `A run is in progress${which}: one runs at a time, as two would disturb each other's timings. Wait for it to finish, or cancel it.`);
       }
@@ -127,6 +131,7 @@ export function createRunSession(options: { historyFile: string; home: string; w
       current.job.cancel();
       return { cancelled: true };
     },
+    busy,
     active() {
       return current ? { runId: current.runId, config: current.config, startedAt: current.startedAt, events: [...current.events] } : null;
     },

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { apiError } from '../../main/app/api-error.ts';
 import { createAppService } from '../../main/app/app-service.ts';
 import type { ApiOutputs, AppEvent } from '../../main/contract/app-api.ts';
 import { parameterCount } from '../../main/engine/replicas/replica-catalog.ts';
@@ -83,13 +84,29 @@ describe('app service: latency replicas', () => {
     await service.call('cancelRun', { runId });
     await eventMatching(service, events, isEnd);
 
-    const generating = service.call('generateReplica', { name: 'labse-replica' });
+    // Asked at nearly the same time (the run still starting, its limits being read): exactly one goes ahead.
+    const outcome = (call: Promise<unknown>) => call.then((value) => ({ value, refused: null }), (err: unknown) => ({ value: null, refused: apiError(err).body.error.code }));
+    const run = outcome(service.call('startRun', { config: endless }));
+    await new Promise((resolve) => setImmediate(resolve));
+    const replica = outcome(service.call('generateReplica', { name: 'labse-replica' }));
+    const [r, g] = await Promise.all([run, replica]);
+    expect([r.refused, g.refused].filter((code) => code !== null)).toHaveLength(1);
+    expect([r.refused, g.refused]).toContain(r.refused === null ? 'RUN_IN_PROGRESS' : 'REPLICA_IN_PROGRESS');
+    if (r.value) {
+      const { runId: second } = r.value as ApiOutputs['startRun'];
+      await service.call('cancelRun', { runId: second });
+      await eventMatching(service, events, (e) => isEnd(e) && 'runId' in e && e.runId === second);
+    }
+
+    // A replica not generated yet (the race above may have generated labse's).
+    const [fresh, other] = g.value ? ['multilingual-e5-small-replica', 'labse-replica'] : ['labse-replica', 'multilingual-e5-small-replica'];
+    const generating = service.call('generateReplica', { name: fresh });
     const refused = await failure(service, 'startRun', { config: endless });
     expect(refused).toMatchObject({ status: 409, code: 'REPLICA_IN_PROGRESS' });
-    expect(refused.message).toContain('labse-replica is being generated');
-    expect(await failure(service, 'generateReplica', { name: 'multilingual-e5-small-replica' })).toMatchObject({ status: 409, code: 'REPLICA_IN_PROGRESS' });
+    expect(refused.message).toContain(`${fresh} is being generated`);
+    expect(await failure(service, 'generateReplica', { name: other })).toMatchObject({ status: 409, code: 'REPLICA_IN_PROGRESS' });
     await generating;
-    expect((await service.call('listRuns', {})) as unknown[]).toHaveLength(1);
+    expect((await service.call('listRuns', {})) as unknown[]).toHaveLength(r.value ? 2 : 1);
     await service.close();
   });
 });
