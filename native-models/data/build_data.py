@@ -11,6 +11,8 @@ Writes to DIR (default .cache/native-models/default-build/data/, where the build
   answer sentence and hard negatives in all 11 XQuAD-R languages — the original, and renderings:
   English word by word into ar de el hi ru th tr vi zh, apertium into es; ARCD first into English
   word by word, then from that English into the others;
+- `lexicon.tsv`: language, English word, foreign word or phrase, score — every scored word pair of
+  the en→xx lexicons and of the ar→en one (the bundled pair's dictionary bridge, native-models/bridge);
 - `manifest.json`: every source package (version, role, licence from its copyright file, sha256 of
   that file), counts per language, lexicon coverage of the QA words per language, output sha256s.
 
@@ -201,6 +203,17 @@ def source_records() -> list[dict]:
     return records
 
 
+def write_lexicon(english_to: dict[str, Lexicon], arabic_to_english: Lexicon, path: Path) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        for language, lexicon in sorted(english_to.items()):
+            for english in sorted(lexicon.scores):
+                for foreign, score in sorted(lexicon.scores[english].items()):
+                    handle.write(f"{language}\t{english}\t{' '.join(foreign.split())}\t{score:g}\n")
+        for arabic in sorted(arabic_to_english.scores):
+            for english, score in sorted(arabic_to_english.scores[arabic].items()):
+                handle.write(f"ar\t{english}\t{arabic}\t{score:g}\n")
+
+
 def build(data_dir: Path, out: Path, log=print) -> dict:
     started = time.monotonic()
     out.mkdir(parents=True, exist_ok=True)
@@ -212,7 +225,8 @@ def build(data_dir: Path, out: Path, log=print) -> dict:
     qa_words = Counter(w.lower() for item in items if item["original"] == "en" for w in re.findall(r"[A-Za-z'-]+", item["texts"]["en"]["question"] + " " + item["texts"]["en"]["answer"]))
     rows = parallel_segments(english_to, qa_words)
 
-    parallel_path, qa_path = out / "parallel.tsv", out / "qa.jsonl"
+    parallel_path, qa_path, lexicon_path = out / "parallel.tsv", out / "qa.jsonl", out / "lexicon.tsv"
+    write_lexicon(english_to, arabic_to_english, lexicon_path)
     with open(parallel_path, "w", encoding="utf-8") as handle:
         for row in rows:
             handle.write("\t".join(re.sub(r"[\t\n]", " ", x) for x in row) + "\n")
@@ -233,7 +247,7 @@ def build(data_dir: Path, out: Path, log=print) -> dict:
         "qa_items": dict(Counter(item["source"] for item in items)),
         "qa_items_per_language": dict(sorted(Counter(lang for item in items for lang in item["texts"]).items())),
         "qa_word_coverage": coverage,
-        "files": {p.name: {"sha256": sha256_of(p), "bytes": p.stat().st_size} for p in (parallel_path, qa_path)},
+        "files": {p.name: {"sha256": sha256_of(p), "bytes": p.stat().st_size} for p in (parallel_path, qa_path, lexicon_path)},
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     log(f"data: {len(rows)} parallel rows, {len(items)} QA items in {manifest['seconds']} s → {out}")
