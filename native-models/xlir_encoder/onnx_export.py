@@ -35,9 +35,15 @@ def sample_inputs(pad_token_id: int, vocab_size: int, sample_length: int = 8) ->
     return input_ids, (input_ids != pad_token_id).long()
 
 
-def export_graph(module: nn.Module, path: Path, *, pad_token_id: int, vocab_size: int, outputs: dict[str, dict[int, str]]) -> Path:
-    """Writes `path` (weights inside the file, so models up to 2 GB) and checks it with onnx.checker."""
-    module = copy.deepcopy(module).cpu().float().eval()
+def export_graph(
+    module: nn.Module, path: Path, *, pad_token_id: int, vocab_size: int, outputs: dict[str, dict[int, str]], opset: int = OPSET, keep_dtypes: bool = False
+) -> Path:
+    """Writes `path` (weights inside the file, so models up to 2 GB) and checks it with onnx.checker.
+    `keep_dtypes`: tables stay in the dtypes the module holds (float16, int16), cast in the graph,
+    rather than folded to float32."""
+    module = copy.deepcopy(module).cpu().eval()
+    if not keep_dtypes:
+        module = module.float()
     dynamic_axes = {"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "sequence"}, **outputs}
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -51,8 +57,8 @@ def export_graph(module: nn.Module, path: Path, *, pad_token_id: int, vocab_size
             input_names=["input_ids", "attention_mask"],
             output_names=list(outputs),
             dynamic_axes=dynamic_axes,
-            opset_version=OPSET,
-            do_constant_folding=True,
+            opset_version=opset,
+            do_constant_folding=not keep_dtypes,
         )
     # Graphs over 2 GB cannot be checked in memory; the path form handles both.
     onnx.checker.check_model(str(path))

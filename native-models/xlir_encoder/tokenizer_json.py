@@ -21,8 +21,9 @@ CONTINUATION_PREFIX = "##"
 MAX_INPUT_CHARS_PER_WORD = 200
 
 
-def wordpiece_tokenizer_json(vocab: list[str]) -> dict:
-    """`vocab[i]` is the token with id i; it must start with SPECIAL_TOKENS in that order."""
+def wordpiece_tokenizer_json(vocab: list[str], *, split_chinese: bool = True, max_chars_per_word: int = MAX_INPUT_CHARS_PER_WORD) -> dict:
+    """`vocab[i]` is the token with id i; it must start with SPECIAL_TOKENS in that order.
+    `split_chinese=False` leaves runs of ideographs whole, for a vocabulary of Chinese words."""
     if tuple(vocab[: len(SPECIAL_TOKENS)]) != SPECIAL_TOKENS:
         raise ValueError(f"vocabulary must start with {SPECIAL_TOKENS}")
     if len(set(vocab)) != len(vocab):
@@ -57,7 +58,7 @@ def wordpiece_tokenizer_json(vocab: list[str]) -> dict:
                 {
                     "type": "BertNormalizer",
                     "clean_text": True,
-                    "handle_chinese_chars": True,
+                    "handle_chinese_chars": split_chinese,
                     "strip_accents": False,
                     "lowercase": True,
                 },
@@ -78,14 +79,14 @@ def wordpiece_tokenizer_json(vocab: list[str]) -> dict:
             "type": "WordPiece",
             "unk_token": SPECIAL_TOKENS[UNK_ID],
             "continuing_subword_prefix": CONTINUATION_PREFIX,
-            "max_input_chars_per_word": MAX_INPUT_CHARS_PER_WORD,
+            "max_input_chars_per_word": max_chars_per_word,
             "vocab": {token: i for i, token in enumerate(vocab)},
         },
     }
 
 
-def write_tokenizer_json(vocab: list[str], path: Path) -> Path:
+def write_tokenizer_json(vocab: list[str], path: Path, **options) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(wordpiece_tokenizer_json(vocab), ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(wordpiece_tokenizer_json(vocab, **options), ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     return path

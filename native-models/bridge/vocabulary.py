@@ -1,0 +1,237 @@
+"""The dictionary bridge's vocabulary: whole words of all 11 languages as WordPiece tokens, and for
+each token the English concepts it stands for.
+
+A token's concepts are its own surface form (names, numbers and shared words match across
+languages as they are) and up to three English words the Debian lexicons translate it to, weighted
+by the lexicons' scores. English tokens stand for themselves and their base form (a plural suffix
+rule). The tokenizer is the engine's greedy longest-match WordPiece, which gives three cheap
+morphological matches for free, so the vocabulary adds tokens for them:
+- a word's stem (the word less one or two final letters) carries the word's concepts, so an
+  inflected form the lexicons lack ("москве") matches its stem ("москв" → Москва → moscow) and
+  leaves its ending to a `##` piece;
+- Thai and Chinese are written without spaces, so their words are also `##` continuations and a
+  run of text splits into dictionary words by maximal matching;
+- Arabic clitics ("و", "ال", "بال"…) are word-start tokens of their own, so the word after them
+  is matched as a `##` continuation; German words are continuations too, for compounds.
+Numbers 0–2100 are whole tokens (years match across every language), and every character seen is a
+token, so almost nothing is [UNK].
+Inverse document frequency comes from real text only (Tatoeba lines, LibreOffice UI strings, the
+original SQuAD and ARCD texts): the word-by-word renderings drop function words, so counting them
+would make "der" or "и" look rare.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from data.render import ARABIC_PREFIXES, arabic_lookup_forms, english_lookup_forms
+from train.data import LANGUAGES, built_file, read_qa_items, tatoeba_pairs
+from xlir_encoder.tokenizer_json import CONTINUATION_PREFIX, SPECIAL_TOKENS
+
+CONCEPTS_PER_TOKEN = 4  # the token itself and up to three translations
+TRANSLATIONS_PER_TOKEN = CONCEPTS_PER_TOKEN - 1
+CONTINUED = ("th", "zh", "ar", "de")  # languages whose words are also `##` continuations (run-on text, clitics, compounds)
+STEMMED = ("ar", "de", "el", "es", "hi", "ru", "tr")  # inflecting languages: stems carry their word's concepts
+MIN_STEM_CHARS = 4
+LEXICON_WORDS = 15000  # lexicon words per language beyond those of the training text (the graph grows ~30 bytes a token)
+NUMBERS = 2100  # 0 … 2100 are whole tokens (years, counts): they match across all languages
+MAX_TOKEN_CHARS = 40
+MAX_CHARS_PER_WORD = 1000  # WordPiece maps a longer whitespace-free run to [UNK]: Thai and Chinese clauses are long
+
+
+def is_punctuation(char: str) -> bool:
+    """BertPreTokenizer's rule: ASCII non-alphanumeric symbols and every Unicode P* character."""
+    code = ord(char)
+    if 33 <= code <= 47 or 58 <= code <= 64 or 91 <= code <= 96 or 123 <= code <= 126:
+        return True
+    return unicodedata.category(char).startswith("P")
+
+
+def pre_tokenize(text: str) -> list[str]:
+    """Words as the bridge tokenizer's normaliser and pre-tokenizer see them: NFKC, lowercase,
+    split on whitespace and around punctuation (Chinese runs stay whole, as Thai ones do)."""
+    words: list[str] = []
+    for chunk in unicodedata.normalize("NFKC", text).lower().split():
+        current = ""
+        for char in chunk:
+            if is_punctuation(char):
+                if current:
+                    words.append(current)
+                words.append(char)
+                current = ""
+            elif unicodedata.category(char) not in ("Cc", "Cf"):
+                current += char
+        if current:
+            words.append(current)
+    return words
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in pre_tokenize(text) if not is_punctuation(w[0]) and len(w) <= MAX_TOKEN_CHARS]
+
+
+@dataclass
+class Vocabulary:
+    """tokens[i] has id i; concepts[i] lists (concept, share) pairs; idf[i] in [0, 1]."""
+
+    tokens: list[str]
+    concepts: list[list[tuple[str, float]]]
+    idf: list[float]
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+
+def read_lexicon(built_dir: Path) -> dict[str, dict[str, Counter]]:
+    """language → foreign word → Counter(English word → score). A multi-word foreign entry lends each
+    of its words the translation at a share of the score (Vietnamese words are mostly two syllables)."""
+    lexicon: dict[str, dict[str, Counter]] = {lang: defaultdict(Counter) for lang in LANGUAGES if lang != "en"}
+    with open(built_file(built_dir, "lexicon.tsv"), encoding="utf-8") as handle:
+        for line in handle:
+            language, english, foreign, score = line.rstrip("\n").split("\t")
+            words = content_words(foreign)
+            for word in words:
+                lexicon[language][word][english] += float(score) / len(words) ** 2
+    return lexicon
+
+
+def real_texts(built_dir: Path, data_dir: Path) -> dict[str, list[str]]:
+    """Text written by people, per language: Tatoeba, LibreOffice UI strings, SQuAD and ARCD originals."""
+    texts: dict[str, list[str]] = {lang: [] for lang in LANGUAGES}
+    for pair in tatoeba_pairs(data_dir):
+        texts[pair.query_language].append(pair.query)
+    with open(built_file(built_dir, "parallel.tsv"), encoding="utf-8") as handle:
+        for line in handle:
+            language, kind, english, foreign = line.rstrip("\n").split("\t")
+            if kind == "libreoffice":
+                texts[language].append(foreign)
+                texts["en"].append(english)
+    for item in read_qa_items(built_dir):
+        own = item["texts"][item["original"]]
+        texts[item["original"]] += [own["question"], own["answer"]]
+    return texts
+
+
+def rendered_words(built_dir: Path) -> dict[str, Counter]:
+    """Word counts of every training text per language (renderings included)."""
+    counts: dict[str, Counter] = {lang: Counter() for lang in LANGUAGES}
+    for item in read_qa_items(built_dir):
+        for language, own in item["texts"].items():
+            for text in (own["question"], own["answer"], *own["negatives"]):
+                counts[language].update(content_words(text))
+    return counts
+
+
+def english_base(word: str, headwords: set[str]) -> str:
+    """The first base form (plural, past, -ing removed) the lexicons know, else the word."""
+    return next((form for form in english_lookup_forms(word)[1:] if form in headwords), word)
+
+
+def useful_words(words: dict[str, Counter], seen: Counter, english: Counter, count: int) -> set[str]:
+    """The words of a lexicon worth a token: those in the training text, then the `count` whose
+    commonest translation is most frequent in English text (the lexicons hold many rare words)."""
+    ranked = sorted((w for w in words if w not in seen), key=lambda w: (-max(english[e] for e in words[w]), -sum(words[w].values()), w))
+    return {w for w in words if w in seen} | set(ranked[:count])
+
+
+def build_vocabulary(built_dir: Path, data_dir: Path, chinese_characters: Iterable[str] = (), lexicon_words: int = LEXICON_WORDS) -> Vocabulary:
+    lexicon = read_lexicon(built_dir)
+    headwords = {english for words in lexicon.values() for translations in words.values() for english in translations}
+    real = real_texts(built_dir, data_dir)
+    documents = {lang: Counter(w for text in texts for w in set(content_words(text))) for lang, texts in real.items()}
+    frequency = rendered_words(built_dir)
+    for language, counts in documents.items():
+        frequency[language].update(counts)
+    for language, words in lexicon.items():
+        kept = useful_words(words, frequency[language], frequency["en"], lexicon_words)
+        lexicon[language] = {w: t for w, t in words.items() if w in kept}
+    used_english = {e for words in lexicon.values() for translations in words.values() for e in translations}
+
+    # Word → (language → translation shares). A word of several languages (a name, "die" in English
+    # and German) takes each language's translations in proportion to how often it occurs there.
+    translations_of: dict[str, dict[str, Counter]] = defaultdict(dict)
+    for word in set(frequency["en"]) | used_english:
+        base = english_base(word, headwords)
+        translations_of[word]["en"] = Counter({base: 1.0}) if base != word else Counter()
+    for language, words in lexicon.items():
+        for word in set(words) | set(frequency[language]):
+            found = words.get(word) or (arabic_form_translations(word, words) if language == "ar" else Counter())
+            top = found.most_common(TRANSLATIONS_PER_TOKEN)
+            total = sum(score for _, score in top)
+            translations_of[word][language] = Counter({english_base(e, headwords): score / total for e, score in top})
+    languages_of = {word: set(by_language) for word, by_language in translations_of.items()}
+
+    entries: dict[str, list[tuple[str, float]]] = {}
+    for word, by_language in translations_of.items():
+        if len(word) > MAX_TOKEN_CHARS:
+            continue
+        counts = {lang: frequency[lang][word] + 1 for lang in by_language}
+        merged: Counter = Counter()
+        for lang, shares in by_language.items():
+            for english, share in shares.items():
+                if english != word:
+                    merged[f"={english}"] += share * counts[lang] / sum(counts.values())
+        top = merged.most_common(TRANSLATIONS_PER_TOKEN)
+        total = sum(share for _, share in top)
+        entries[word] = [(f"={word}", 1.0)] + [(concept, share / total) for concept, share in top]
+    # Stems and continuations: added only where no word has that form, the most frequent word first.
+    by_frequency = sorted(entries, key=lambda w: (-max(frequency[lang][w] for lang in languages_of[w]), w))
+    for word in by_frequency:
+        languages = languages_of[word]
+        if languages & set(STEMMED):
+            for cut in (1, 2):
+                stem = word[:-cut]
+                if len(stem) >= MIN_STEM_CHARS and stem not in entries:
+                    entries[stem] = entries[word]
+        if languages & set(CONTINUED):
+            continuation = CONTINUATION_PREFIX + word
+            if continuation not in entries:
+                entries[continuation] = entries[word]
+    for clitic in ARABIC_PREFIXES:
+        entries.setdefault(clitic, [])
+    for number in range(NUMBERS + 1):
+        entries[str(number)] = [(f"={number}", 1.0)]
+    # Every character seen, so that nothing is [UNK]: a word start stands for itself, a continuation for nothing.
+    alphabet = sorted({c for text in real.values() for t in text for c in unicodedata.normalize("NFKC", t).lower() if not c.isspace()} | {c for word in entries for c in word} | set(chinese_characters))
+    for char in alphabet:
+        if is_punctuation(char):
+            entries[char] = []
+        entries.setdefault(char, [(f"={char}", 1.0)])
+        entries.setdefault(CONTINUATION_PREFIX + char, [])
+
+    tokens = list(SPECIAL_TOKENS) + sorted(t for t in entries if t not in SPECIAL_TOKENS)
+    idf_by_language = {lang: inverse_document_frequency(documents[lang], len(real[lang])) for lang in LANGUAGES}
+
+    def idf(token: str) -> float:
+        word = token[len(CONTINUATION_PREFIX) :] if token.startswith(CONTINUATION_PREFIX) and len(token) > len(CONTINUATION_PREFIX) else token
+        languages = languages_of.get(word) or LANGUAGES
+        return min(idf_by_language[lang](word) for lang in languages)
+
+    return Vocabulary(
+        tokens=tokens,
+        concepts=[entries.get(t, []) for t in tokens],
+        idf=[idf(t) if entries.get(t) else 0.0 for t in tokens],
+    )
+
+
+def arabic_form_translations(word: str, words: dict[str, Counter]) -> Counter:
+    """An Arabic word the lexicon lacks, looked up without its clitics (as the renderer does)."""
+    for form in arabic_lookup_forms(word)[1:]:
+        if form in words:
+            return words[form]
+    return Counter()
+
+
+def inverse_document_frequency(documents: Counter, total: int):
+    """idf scaled to [0, 1]: log((N + 1) / (df + 1)) / log(N + 1); an unseen word gets 1."""
+    scale = math.log(total + 1) if total else 1.0
+
+    def idf(word: str) -> float:
+        return math.log((total + 1) / (documents.get(word, 0) + 1)) / scale if total else 1.0
+
+    return idf
