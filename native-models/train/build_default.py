@@ -163,21 +163,28 @@ def step_init(build: Build) -> None:
 
 
 def step_checkpoints(build: Build) -> None:
-    """Both regimes train at once, each in its own process (train.train, --threads each): the runs
-    are independent given the initialisation and seed, and two single-threaded processes use two
-    cores better than one process whose small matrices split over two OpenMP threads (which stall
-    each other on a loaded machine)."""
+    for checkpoint, regime, run_dir, history in train_regimes(build, FAMILY):
+        folder = export_folder(build, load_checkpoint(run_dir / "checkpoint.pt").eval(), f"{FAMILY}-{checkpoint}", checkpoint, regime)
+        build.log(f"{FAMILY}-{checkpoint}: final loss {history['final_loss']:.3f}, validation {history['validation']}, {history['seconds']:.0f} s → {folder}")
+
+
+def train_regimes(build: Build, family: str) -> list[tuple[str, str, Path, dict]]:
+    """Both regimes train at once from build.init_path, each in its own process (train.train,
+    --threads each): the runs are independent given the initialisation and seed, and two
+    single-threaded processes use two cores better than one process whose small matrices split
+    over two OpenMP threads (which stall each other on a loaded machine).
+    Returns (checkpoint, regime, run folder, history) per checkpoint."""
     args = build.args
     threads = torch.get_num_threads()
     runs = []
     for checkpoint, regime in CHECKPOINTS:
-        run_dir = build.work / f"{FAMILY}-{checkpoint}"
+        run_dir = build.work / f"{family}-{checkpoint}"
         command = [
             "bash", str(REPO_ROOT / "native-models" / "python.sh"), "train.train", "--init", str(build.init_path),
             "--tokenizer", str(build.tokenizer_path), "--built-data", str(build.built_data), "--out", str(run_dir),
             "--regime", regime, "--alpha", str(args.alpha), "--steps", str(args.steps), "--batch-size", str(args.batch_size),
-            "--lr", str(args.lr), "--seed", str(args.seed), "--device", args.device, "--threads", str(threads),
-            "--max-length", str(MAX_LENGTH),
+            "--lr", str(args.lr), "--weight-decay", str(args.weight_decay), "--seed", str(args.seed), "--device", args.device,
+            "--threads", str(threads), "--max-length", str(MAX_LENGTH),
         ]  # fmt: skip
         run_dir.mkdir(parents=True, exist_ok=True)
         log = open(run_dir / "train.log", "w", encoding="utf-8")
@@ -189,10 +196,7 @@ def step_checkpoints(build: Build) -> None:
         log.close()
     if failed:
         raise SystemExit("training failed: " + ", ".join(failed))
-    for checkpoint, regime, run_dir, _, _ in runs:
-        history = json.loads((run_dir / "history.json").read_text(encoding="utf-8"))
-        folder = export_folder(build, load_checkpoint(run_dir / "checkpoint.pt").eval(), f"{FAMILY}-{checkpoint}", checkpoint, regime)
-        build.log(f"{FAMILY}-{checkpoint}: final loss {history['final_loss']:.3f}, validation {history['validation']}, {history['seconds']:.0f} s → {folder}")
+    return [(c, r, d, json.loads((d / "history.json").read_text(encoding="utf-8"))) for c, r, d, _, _ in runs]
 
 
 def export_folder(build: Build, model: Encoder, name: str, checkpoint: str, regime: str) -> Path:
@@ -217,7 +221,12 @@ def export_folder(build: Build, model: Encoder, name: str, checkpoint: str, regi
 
 
 def step_evaluate(build: Build) -> None:
-    folders = [str(build.args.out_dir / f"{FAMILY}-{checkpoint}") for checkpoint, _ in CHECKPOINTS]
+    evaluate_pair(build, FAMILY)
+
+
+def evaluate_pair(build: Build, family: str) -> None:
+    """`xlir run` (the engine) on full XQuAD-R over the pair → work/results.json."""
+    folders = [str(build.args.out_dir / f"{family}-{checkpoint}") for checkpoint, _ in CHECKPOINTS]
     results = build.work / "results.json"
     command = [
         "node", "main/cli/xlir.mjs", "run", *[x for f in folders for x in ("--model", f)], "--data-dir", str(build.data_dir),
@@ -295,44 +304,40 @@ def reference_cases(model: Encoder, tokenizer_path: Path) -> list[dict]:
     return cases
 
 
-def write_reference(folder: Path, cases: list[dict]) -> None:
-    note = "text = prefix + text as the engine feeds it; ids from @huggingface/tokenizers; vector = torch mean pool + L2 norm"
+def write_reference(folder: Path, cases: list[dict], note: str = "text = prefix + text as the engine feeds it; ids from @huggingface/tokenizers; vector = torch mean pool + L2 norm") -> None:
     lines = ",\n".join("  " + json.dumps(c, ensure_ascii=False) for c in cases)
     (folder / "reference.json").write_text(f'{{"note": {json.dumps(note)},\n "cases": [\n{lines}\n]}}\n', encoding="utf-8")
 
 
-def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def build_parser(description: str, build_steps: tuple[tuple[str, Callable[[Build], None]], ...], work_dir: Path, **defaults) -> argparse.ArgumentParser:
+    """The options every pair build has; `defaults` overrides the training ones (steps, batch_size, lr, weight_decay)."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out-dir", type=Path, default=REPO_ROOT / "native-models" / "default")
-    parser.add_argument("--work-dir", type=Path, default=REPO_ROOT / ".cache" / "native-models" / "default-build")
+    parser.add_argument("--work-dir", type=Path, default=work_dir)
     parser.add_argument("--data-dir", type=Path, default=None, help="shared data folder (default: $XLIR_DATA_DIR or ../shared/data)")
-    parser.add_argument("--from", dest="start", choices=[name for name, _ in STEPS], default=STEPS[0][0], help="first step to run")
-    parser.add_argument("--to", dest="stop", choices=[name for name, _ in STEPS], default=STEPS[-1][0], help="last step to run")
-    parser.add_argument("--vocab-size", type=int, default=14000)
-    parser.add_argument("--layers", type=int, default=2)
-    parser.add_argument("--init-steps", type=int, default=1000, help="translation-ranking steps of the shared initialisation")
-    parser.add_argument("--init-batch-size", type=int, default=64)
-    parser.add_argument("--init-lr", type=float, default=1e-3)
-    parser.add_argument("--steps", type=int, default=350, help="fine-tuning steps of each checkpoint")
-    parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--lr", type=float, default=3e-4)
+    parser.add_argument("--from", dest="start", choices=[name for name, _ in build_steps], default=build_steps[0][0], help="first step to run")
+    parser.add_argument("--to", dest="stop", choices=[name for name, _ in build_steps], default=build_steps[-1][0], help="last step to run")
+    parser.add_argument("--steps", type=int, default=defaults.get("steps", 350), help="fine-tuning steps of each checkpoint")
+    parser.add_argument("--batch-size", type=int, default=defaults.get("batch_size", 32))
+    parser.add_argument("--lr", type=float, default=defaults.get("lr", 3e-4))
+    parser.add_argument("--weight-decay", type=float, default=defaults.get("weight_decay", 0.01))
     parser.add_argument("--alpha", type=float, default=0.5, help="hybrid: probability of an X-X-mono batch")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--device", default="cpu", help="cpu (default: the committed pair), cuda or auto")
     parser.add_argument("--threads", type=int, default=1, help="CPU threads of each training process (default 1: the two regimes train in parallel, one process each)")
-    return parser.parse_args()
+    return parser
 
 
-def main() -> None:
-    args = parse_args()
+def run_steps(args: argparse.Namespace, steps: tuple[tuple[str, Callable[[Build], None]], ...]) -> None:
+    """Runs steps --from … --to, timing each (wall and CPU) into work/timings.json for the model cards."""
     set_threads(args.threads)
     args.work_dir.mkdir(parents=True, exist_ok=True)
     build = Build(args, lambda m: print(m, flush=True), pick_device(args.device), args.data_dir or default_data_dir(), args.work_dir)
     timings_path = args.work_dir / "timings.json"
     if timings_path.exists():
         build.timings = json.loads(timings_path.read_text(encoding="utf-8"))
-    names = [name for name, _ in STEPS]
-    for name, step in STEPS[names.index(args.start) : names.index(args.stop) + 1]:
+    names = [name for name, _ in steps]
+    for name, step in steps[names.index(args.start) : names.index(args.stop) + 1]:
         wall, cpu = time.monotonic(), cpu_seconds()
         build.log(f"== step {name}")
         step(build)
@@ -341,6 +346,16 @@ def main() -> None:
         build.log(f"== step {name}: {build.timings[name]['wall_s']:.0f} s wall, {build.timings[name]['cpu_s']:.0f} s CPU")
     total = {k: round(sum(t[k] for t in build.timings.values()), 1) for k in ("wall_s", "cpu_s")}
     build.log(f"done: {total['wall_s']:.0f} s wall, {total['cpu_s']:.0f} s CPU over the steps {', '.join(build.timings)}")
+
+
+def main() -> None:
+    parser = build_parser(__doc__, STEPS, REPO_ROOT / ".cache" / "native-models" / "default-build")
+    parser.add_argument("--vocab-size", type=int, default=14000)
+    parser.add_argument("--layers", type=int, default=2)
+    parser.add_argument("--init-steps", type=int, default=1000, help="translation-ranking steps of the shared initialisation")
+    parser.add_argument("--init-batch-size", type=int, default=64)
+    parser.add_argument("--init-lr", type=float, default=1e-3)
+    run_steps(parser.parse_args(), STEPS)
 
 
 if __name__ == "__main__":

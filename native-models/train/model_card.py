@@ -150,39 +150,71 @@ def timings_section(record: dict) -> str:
     timings = record.get("build_timings") or {}
     if not timings:
         return ""
-    lines = ["## Build time", "", f"`npm run models:build-default` on {record['machine']}:", "", "| step | wall | CPU |", "|---|---|---|"]
+    lines = ["## Build time", "", f"`{record.get('build_command', 'npm run models:build-default')}` on {record['machine']}:", "", "| step | wall | CPU |", "|---|---|---|"]
     lines += [f"| {step} | {t['wall_s'] / 60:.1f} min | {t['cpu_s'] / 60:.1f} min |" for step, t in timings.items()]
     lines.append(f"| all | {sum(t['wall_s'] for t in timings.values()) / 60:.1f} min | {sum(t['cpu_s'] for t in timings.values()) / 60:.1f} min |")
     return "\n".join(lines) + "\n"
 
 
-def render_model_card(record: dict, results: dict | None = None) -> str:
-    c, t, init = record["encoder"], record["training"], record["init"]
-    validation = ", ".join(f"{k} {v:.3f}" for k, v in t["validation_loss"].items())
-    siblings = "`, `".join(n for n in record.get("sibling_names", []) if n != record["name"])
-    return f"""# {record['name']} — bundled encoder ({record['checkpoint']})
-
-A {c['num_layers']}-layer, {c['hidden_size']}-wide encoder trained from scratch on a CPU, on multilingual data built from
+def transformer_parts(record: dict) -> tuple[str, str, str, str]:
+    """(what the model is, its files, its architecture, its shared initialisation) for the transformer pair."""
+    c, init = record["encoder"], record["init"]
+    intro = f"""A {c['num_layers']}-layer, {c['hidden_size']}-wide encoder trained from scratch on a CPU, on multilingual data built from
 Debian's dictionaries, name lists and translation catalogues, so that XLIR Bench runs on a fresh machine with
 nothing downloaded and compares the two batch regimes of the paper. It is small, trained for minutes, and its
 training text is word-by-word renderings: the measured table below says where it stands against the TF-IDF floor
-(and whether it shows the paper's effect); use a real checkpoint (native-models/export) for real-world figures.
+(and whether it shows the paper's effect); use a real checkpoint (native-models/export) for real-world figures."""
+    files = f"""`model.onnx` ({record['onnx_bytes']:,} bytes, float32, opset 14, inputs `input_ids`/`attention_mask` int64
+  [batch, seq], output `last_hidden_state`) — the bundled file; `tokenizer.json` (WordPiece, {c['vocab_size']:,} tokens),
+  `manifest.json` (mean pooling, L2 normalised, max {record['max_length']} tokens, prefixes `Query: ` / `Passage: `)."""
+    architecture = f"""BERT-style post-LN encoder: vocabulary {c['vocab_size']:,}, hidden {c['hidden_size']}, {c['num_layers']} layers, {c['num_heads']} heads,
+intermediate {c['intermediate_size']}, {c['max_positions']} positions, GELU(erf); {record['parameters']:,} parameters."""
+    init_row = f"random (seed {record['seed']}), then {init['steps']} steps × {init['batch_size']} of translation ranking on {init['pairs']:,} pairs (dictionary words, CLDR names, UI strings, Tatoeba; {init['seconds']:.0f} s); sha256 `{init['sha256'][:16]}…`"
+    return intro, files, architecture, init_row
+
+
+def bridge_parts(record: dict) -> tuple[str, str, str, str]:
+    """The same for the dictionary-bridge pair (native-models/bridge)."""
+    c, init = record["encoder"], record["init"]
+    intro = f"""A dictionary-bridge encoder built on a CPU from Debian's dictionaries, name lists and translation catalogues:
+each word of the {c['vocab_size']:,}-token vocabulary stands for itself and up to three English translations, each of
+those for its character trigrams, and a sentence is the weighted sum of them, hashed into {c['dimension']:,} dimensions
+(a sparse vector). It is the character 3-gram TF-IDF floor seen through a dictionary, with learned weights: not a
+transformer, and not the XLM-R/LaBSE scale of the paper. The two batch regimes fine-tune the weights from one shared
+dictionary bridge; the table below says where they stand against the TF-IDF floor and each other."""
+    files = f"""`model.onnx` ({record['onnx_bytes']:,} bytes: int32 concept ids, float16 weights, int16 trigram buckets;
+  opset 16, inputs `input_ids`/`attention_mask` int64 [batch, seq], output `sentence_embedding` [batch, {c['dimension']}]);
+  `tokenizer.json` ({record['tokenizer_bytes']:,} bytes: word-level WordPiece, {c['vocab_size']:,} tokens, Chinese runs kept whole),
+  `manifest.json` (no pooling, L2 normalised, max {record['max_length']} tokens, no prefixes)."""
+    architecture = f"""Token → up to {c['concepts_per_token']} concepts (itself, then translations; {record['tokens_with_translations']:,} tokens have at
+least one) → each concept's first {c['trigrams_per_concept']} character trigrams, hashed (CRC-32) into {c['dimension']:,} buckets; weight of a
+(token, concept) learned, {record['parameters']:,} parameters; {c['concept_count']:,} concepts. Gather, Gather, ScatterElements(add)."""
+    init_row = f"the dictionary bridge (weight = the token's idf × the concept's share of the lexicon scores; no training, no regime's data); sha256 `{init['sha256'][:16]}…`"
+    return intro, files, architecture, init_row
+
+
+def render_model_card(record: dict, results: dict | None = None) -> str:
+    t = record["training"]
+    intro, files, architecture, init_row = (bridge_parts if record.get("architecture") == "bridge" else transformer_parts)(record)
+    validation = ", ".join(f"{k} {v:.3f}" for k, v in t["validation_loss"].items())
+    siblings = "`, `".join(n for n in record.get("sibling_names", []) if n != record["name"])
+    command = record.get("build_command", "npm run models:build-default")
+    return f"""# {record['name']} — bundled encoder ({record['checkpoint']})
+
+{intro}
 
 - Checkpoint: `{record['checkpoint']}` — batch regime **{t['regime_label']}**.
 - Same architecture, tokenizer, initialisation, seed, steps and (per batch kind) data order as `{siblings}`:
   the regime is the only difference (native-models/TRAINING.md).
-- Files: `model.onnx` ({record['onnx_bytes']:,} bytes, float32, opset 14, inputs `input_ids`/`attention_mask` int64
-  [batch, seq], output `last_hidden_state`) — the bundled file; `tokenizer.json` (WordPiece, {c['vocab_size']:,} tokens),
-  `manifest.json` (mean pooling, L2 normalised, max {record['max_length']} tokens, prefixes `Query: ` / `Passage: `).
+- Files: {files}
 
 ## Architecture
-BERT-style post-LN encoder: vocabulary {c['vocab_size']:,}, hidden {c['hidden_size']}, {c['num_layers']} layers, {c['num_heads']} heads,
-intermediate {c['intermediate_size']}, {c['max_positions']} positions, GELU(erf); {record['parameters']:,} parameters.
+{architecture}
 
 ## Training
 | | value |
 |---|---|
-| shared initialisation | random (seed {record['seed']}), then {init['steps']} steps × {init['batch_size']} of translation ranking on {init['pairs']:,} pairs (dictionary words, CLDR names, UI strings, Tatoeba; {init['seconds']:.0f} s); sha256 `{init['sha256'][:16]}…` |
+| shared initialisation | {init_row} |
 | regime | {t['regime_label']} (α = {t['alpha']:.2f}; {t['mono_batches']} X-X-mono and {t['cross_batches']} X-Y batches) over QA items in 11 languages |
 | steps × batch | {t['steps']} × {t['batch_size']} pairs (+ one hard negative per pair where the paragraph has one) |
 | loss | InfoNCE, cosine / τ = {t['temperature']}, in-batch negatives |
@@ -192,7 +224,7 @@ intermediate {c['intermediate_size']}, {c['max_positions']} positions, GELU(erf)
 | final training loss (last 10% of steps) | {t['final_loss']:.3f} |
 | validation loss (held-out 2% of items) | {validation} |
 | software | torch {record['torch']}, onnx {record['onnx']} |
-| built | {record['built']} by `npm run models:build-default` |
+| built | {record['built']} by `{command}` |
 
 {timings_section(record)}
 {unknown_rate_section(record)}

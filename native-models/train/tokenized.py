@@ -25,22 +25,23 @@ def truncate(ids: list[int], max_length: int) -> list[int]:
 class TokenTable:
     """Prefixed text → ids. Built once per run: Node tokenizes the unique texts in one call."""
 
-    def __init__(self, tokenizer_path: Path, pairs: Iterable[Pair], max_length: int) -> None:
+    def __init__(self, tokenizer_path: Path, pairs: Iterable[Pair], max_length: int, prefixes: tuple[str, str] = (QUERY_PREFIX, PASSAGE_PREFIX)) -> None:
+        self.prefixes = prefixes
         texts: dict[str, None] = {}
         for pair in pairs:
-            texts[QUERY_PREFIX + pair.query] = None
-            texts[PASSAGE_PREFIX + pair.passage] = None
+            texts[prefixes[0] + pair.query] = None
+            texts[prefixes[1] + pair.passage] = None
             for negative in pair.hard_negatives:
-                texts[PASSAGE_PREFIX + negative] = None
+                texts[prefixes[1] + negative] = None
         unique = list(texts)
         self.max_length = max_length
         self.ids = {text: truncate(row, max_length) for text, row in zip(unique, node_encode(tokenizer_path, unique))}
 
     def query(self, text: str) -> list[int]:
-        return self.ids[QUERY_PREFIX + text]
+        return self.ids[self.prefixes[0] + text]
 
     def passage(self, text: str) -> list[int]:
-        return self.ids[PASSAGE_PREFIX + text]
+        return self.ids[self.prefixes[1] + text]
 
 
 def pad_batch(rows: list[list[int]], device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:

@@ -23,14 +23,16 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 import torch
+from torch import nn
 
+from bridge.model import BridgeEncoder
 from xlir_encoder.architecture import Encoder, EncoderConfig
 from xlir_encoder.hf_layout import save_hf_layout
 
 from .contrastive import batch_loss
 from .data import BUILT_DATA_DIR, Pair, multilingual_qa_pairs
 from .samplers import REGIMES, Batch, BatchSampler, SamplerConfig
-from .tokenized import TokenTable
+from .tokenized import PASSAGE_PREFIX, QUERY_PREFIX, TokenTable
 
 VALIDATION_MODULUS = 50  # one item in 50 (by group hash) is held out for the validation loss
 
@@ -72,16 +74,24 @@ def set_threads(threads: int | None) -> None:
     torch.set_num_threads(threads or max(1, min(2, os.cpu_count() or 1)))
 
 
-def save_checkpoint(model: Encoder, path: Path, extra: dict | None = None) -> None:
+def save_checkpoint(model: Encoder | BridgeEncoder, path: Path, extra: dict | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    torch.save({"config": model.config.to_dict(), "state_dict": model.state_dict(), **(extra or {})}, path)
+    saved = model.checkpoint() if isinstance(model, BridgeEncoder) else {"config": model.config.to_dict(), "state_dict": model.state_dict()}
+    torch.save({**saved, **(extra or {})}, path)
 
 
-def load_checkpoint(path: Path) -> Encoder:
+def load_checkpoint(path: Path) -> Encoder | BridgeEncoder:
     saved = torch.load(path, map_location="cpu")
+    if saved.get("kind") == BridgeEncoder.kind:
+        return BridgeEncoder.from_checkpoint(saved)
     model = Encoder(EncoderConfig.from_dict(saved["config"]))
     model.load_state_dict(saved["state_dict"])
     return model
+
+
+def text_prefixes(model: nn.Module) -> tuple[str, str]:
+    """The bridge encoder reads words, not instructions: no `Query: ` / `Passage: ` prefixes."""
+    return ("", "") if isinstance(model, BridgeEncoder) else (QUERY_PREFIX, PASSAGE_PREFIX)
 
 
 def learning_rate_at(step: int, config: TrainConfig) -> float:
@@ -92,7 +102,7 @@ def learning_rate_at(step: int, config: TrainConfig) -> float:
     return config.learning_rate * max(0.0, (config.steps - step) / max(1, config.steps - warmup))
 
 
-def validation_loss(model: Encoder, pairs: list[Pair], tokens: TokenTable, config: TrainConfig, device: torch.device, batch_size: int) -> dict[str, float]:
+def validation_loss(model: nn.Module, pairs: list[Pair], tokens: TokenTable, config: TrainConfig, device: torch.device, batch_size: int) -> dict[str, float]:
     """Mean InfoNCE over fixed batches of held-out pairs, per kind (mono within one language)."""
     model.eval()
     groups: dict[str, list[int]] = {}
@@ -113,7 +123,7 @@ def validation_loss(model: Encoder, pairs: list[Pair], tokens: TokenTable, confi
 
 
 def train_run(
-    model: Encoder,
+    model: nn.Module,
     pairs: list[Pair],
     tokens: TokenTable,
     sampler_config: SamplerConfig,
@@ -174,6 +184,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=600)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--lr", type=float, default=2e-4)
+    parser.add_argument("--weight-decay", type=float, default=0.01)
     parser.add_argument("--temperature", type=float, default=0.05)
     parser.add_argument("--max-length", type=int, default=128)
     parser.add_argument("--seed", type=int, default=13)
@@ -185,18 +196,19 @@ def main() -> None:
     set_threads(args.threads)
     device = pick_device(args.device)
     train, validation = split_pairs(training_pairs(args.built_data))
-    tokens = TokenTable(args.tokenizer, train + validation, args.max_length)
     model = load_checkpoint(args.init)
+    tokens = TokenTable(args.tokenizer, train + validation, args.max_length, text_prefixes(model))
     sampler_config = SamplerConfig(
         regime=args.regime, batch_size=args.batch_size, seed=args.seed, mixing=args.mixing, alpha=args.alpha,
         mono_language=args.mono_language, hard_negatives=not args.no_hard_negatives,
     )  # fmt: skip
-    config = TrainConfig(steps=args.steps, learning_rate=args.lr, temperature=args.temperature, seed=args.seed)
+    config = TrainConfig(steps=args.steps, learning_rate=args.lr, weight_decay=args.weight_decay, temperature=args.temperature, seed=args.seed)
     history = train_run(model, train, tokens, sampler_config, config, device)
     history["validation"] = validation_loss(model, validation, tokens, config, device, args.batch_size)
     save_checkpoint(model.cpu(), args.out / "checkpoint.pt")
-    # Hugging Face layout: loads in transformers.BertModel and exports with export/export_hf.py.
-    save_hf_layout(model, args.out / "hf", args.tokenizer)
+    if isinstance(model, Encoder):
+        # Hugging Face layout: loads in transformers.BertModel and exports with export/export_hf.py.
+        save_hf_layout(model, args.out / "hf", args.tokenizer)
     (args.out / "history.json").write_text(json.dumps(history) + "\n", encoding="utf-8")
     print(json.dumps({k: v for k, v in history.items() if k != "losses"}, indent=1))
 
