@@ -9,32 +9,29 @@
   evaluate     `xlir run` (the engine) on full XQuAD-R over the pair: mAP per setting, bias, paired differences
   cards        MODEL-CARD.md of each model from training.json and the engine's results
 
-    npm run models:build-bridge                     # = bash native-models/python.sh bridge.build_pair
+    npm run models:build-bridge -- --size-factor 2.5   # = bash native-models/python.sh bridge.build_pair …
     … -- --from evaluate                            # re-run from a step (earlier steps' files are kept)
 
-Writes native-models/default/xlir-bridge-{baseline,hybrid}/ (--out-dir) and keeps intermediate files in
-.cache/native-models/bridge-build/. Deterministic given the seed.
+Writes .cache/native-models/bridge-pair/xlir-bridge-{baseline,hybrid}/ (--out-dir; not the bundled folder:
+the pair is not bundled, see TRAINING.md) and keeps intermediate files in .cache/native-models/bridge-build/.
+Deterministic given the seed.
 """
 
 from __future__ import annotations
 
-import datetime
-import json
 import pickle
 import shutil
 from pathlib import Path
 
-import onnx
 import torch
 from torch.nn import functional as F
 
 from data.lexicons import common_chinese_characters
 from train.build_default import (
-    CHECKPOINTS, MAX_LENGTH, MAX_ONNX_BYTES, REGIME_LABELS, REFERENCE_TEXTS, WEIGHTS_LICENCE, Build, build_parser,
-    evaluate_pair, machine_description, run_steps, sha256_of, step_data, train_regimes, write_reference,
+    MAX_LENGTH, MAX_ONNX_BYTES, REGIME_LABELS, REFERENCE_TEXTS, WEIGHTS_LICENCE, Build, build_parser, evaluate_pair,
+    run_steps, sha256_of, step_data, train_regimes, write_cards, write_reference,
 )  # fmt: skip
 from train.data import REPO_ROOT
-from train.model_card import write_model_card
 from train.train import load_checkpoint, save_checkpoint
 from wordpiece.build_tokenizer import CHINESE_CHARACTERS
 from wordpiece.unknown_rate import unknown_rates
@@ -120,50 +117,8 @@ def step_evaluate(build: Build) -> None:
 
 
 def step_cards(build: Build) -> None:
-    args = build.args
-    manifest = json.loads((build.built_data / "manifest.json").read_text(encoding="utf-8"))
     stats = build.read_json("tokenizer.json.stats")
-    results = build.work / "results.json"
-    sibling_names = [f"{FAMILY}-{checkpoint}" for checkpoint, _ in CHECKPOINTS]
-    for checkpoint, regime in CHECKPOINTS:
-        name = f"{FAMILY}-{checkpoint}"
-        folder = args.out_dir / name
-        history = json.loads((build.work / name / "history.json").read_text(encoding="utf-8"))
-        model = load_checkpoint(build.work / name / "checkpoint.pt")
-        record = {
-            "name": name,
-            "checkpoint": checkpoint,
-            "architecture": "bridge",
-            "sibling_names": sibling_names,
-            "seed": args.seed,
-            "max_length": MAX_LENGTH,
-            "encoder": model.config.to_dict(),
-            "parameters": model.token_weights.numel(),
-            "onnx_bytes": (folder / MODEL_FILE).stat().st_size,
-            "tokenizer_bytes": (folder / "tokenizer.json").stat().st_size,
-            "tokens_with_translations": stats["tokens_with_translations"],
-            "weights_licence": WEIGHTS_LICENCE,
-            "init": build.read_json("init.json"),
-            "training": {
-                **{k: v for k, v in history.items() if k not in ("losses", "sampler", "train", "validation")},
-                **history["train"],
-                "batch_size": args.batch_size,
-                "regime_label": REGIME_LABELS[regime],
-                "validation_loss": history["validation"],
-                "loss_every_10_steps": history["losses"][::10],
-            },
-            "unknown_token_rate": stats["xquad_r"],
-            "data": {k: manifest[k] for k in ("sources", "shared_data", "lexicon_entries", "parallel_rows", "qa_items", "qa_items_per_language", "qa_word_coverage", "files")},
-            "build_timings": build.timings,
-            "build_command": "npm run models:build-bridge",
-            "machine": machine_description(),
-            "torch": torch.__version__,
-            "onnx": onnx.__version__,
-            "built": datetime.date.today().isoformat(),
-        }
-        (folder / "training.json").write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        write_model_card(folder, results if results.exists() else None)
-        build.log(f"{name}: card written")
+    write_cards(build, FAMILY, {"architecture": "bridge", "tokens_with_translations": stats["tokens_with_translations"], "build_command": "npm run models:build-bridge"})
 
 
 STEPS = (
@@ -177,7 +132,8 @@ STEPS = (
 
 
 def main() -> None:
-    parser = build_parser(__doc__, STEPS, REPO_ROOT / ".cache" / "native-models" / "bridge-build", steps=800, batch_size=64, lr=0.005, weight_decay=0.0)
+    cache = REPO_ROOT / ".cache" / "native-models"
+    parser = build_parser(__doc__, STEPS, cache / "bridge-build", cache / "bridge-pair", steps=800, batch_size=64, lr=0.005, weight_decay=0.0)
     parser.add_argument("--dimension", type=int, default=DIMENSION, help="trigram buckets: the vectors' width")
     parser.add_argument("--lexicon-words", type=int, default=LEXICON_WORDS, help="lexicon words per language beyond those of the training text")
     parser.add_argument("--size-factor", type=float, default=1.0, help="allow model.onnx up to this many times 10 MB")

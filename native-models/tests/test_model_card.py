@@ -70,3 +70,19 @@ def test_an_engine_run_fills_both_columns_and_the_paired_difference():
 def test_a_file_that_is_not_a_run_result_is_refused():
     with pytest.raises(ValueError, match="xlir run"):
         read_run_results({"models": {}})
+
+
+def test_a_bridge_card_describes_the_dictionary_bridge_and_its_build_command():
+    record = {
+        **RECORD, "name": "xlir-bridge-hybrid", "sibling_names": ["xlir-bridge-baseline", "xlir-bridge-hybrid"], "architecture": "bridge",
+        "encoder": {"vocab_size": 636445, "concept_count": 320697, "dimension": 4096, "concepts_per_token": 4, "trigrams_per_concept": 8},
+        "init": {"kind": "dictionary bridge", "sha256": "cd" * 32}, "tokenizer_bytes": 15_000_000, "tokens_with_translations": 411954,
+        "build_command": "npm run models:build-bridge",
+    }  # fmt: skip
+    card = render_model_card(record)
+    assert card.startswith("# xlir-bridge-hybrid — dictionary-bridge encoder (hybrid)")
+    assert "hashed into 4,096 dimensions" in card and "not a\ntransformer" in card
+    assert "| shared initialisation | the dictionary bridge (weight = the token's idf" in card and "`cdcdcdcdcdcdcdcd…`" in card
+    assert "by `npm run models:build-bridge`" in card and "`npm run models:build-bridge` on test cpu" in card
+    assert "Same architecture, tokenizer, initialisation, seed, steps and (per batch kind) data order as `xlir-bridge-baseline`" in card
+    assert "BERT-style" not in card

@@ -237,14 +237,19 @@ def evaluate_pair(build: Build, family: str) -> None:
 
 
 def step_cards(build: Build) -> None:
+    write_cards(build, FAMILY, {})
+
+
+def write_cards(build: Build, family: str, extra: dict) -> None:
+    """training.json (what the card is made from, plus `extra`) and MODEL-CARD.md of each checkpoint of the pair."""
     args = build.args
     manifest = json.loads((build.built_data / "manifest.json").read_text(encoding="utf-8"))
     init = build.read_json("init.json")
     stats = build.read_json("tokenizer.json.stats")
     results = build.work / "results.json"
-    sibling_names = [f"{FAMILY}-{checkpoint}" for checkpoint, _ in CHECKPOINTS]
+    sibling_names = [f"{family}-{checkpoint}" for checkpoint, _ in CHECKPOINTS]
     for checkpoint, regime in CHECKPOINTS:
-        name = f"{FAMILY}-{checkpoint}"
+        name = f"{family}-{checkpoint}"
         folder = args.out_dir / name
         history = json.loads((build.work / name / "history.json").read_text(encoding="utf-8"))
         model = load_checkpoint(build.work / name / "checkpoint.pt")
@@ -257,6 +262,7 @@ def step_cards(build: Build) -> None:
             "encoder": model.config.to_dict(),
             "parameters": parameter_count(model),
             "onnx_bytes": (folder / MODEL_FILE).stat().st_size,
+            "tokenizer_bytes": (folder / TOKENIZER_FILE).stat().st_size,
             "weights_licence": WEIGHTS_LICENCE,
             "init": init,
             "training": {
@@ -274,6 +280,7 @@ def step_cards(build: Build) -> None:
             "torch": torch.__version__,
             "onnx": onnx.__version__,
             "built": datetime.date.today().isoformat(),
+            **extra,
         }
         (folder / "training.json").write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         write_model_card(folder, results if results.exists() else None)
@@ -309,10 +316,10 @@ def write_reference(folder: Path, cases: list[dict], note: str = "text = prefix 
     (folder / "reference.json").write_text(f'{{"note": {json.dumps(note)},\n "cases": [\n{lines}\n]}}\n', encoding="utf-8")
 
 
-def build_parser(description: str, build_steps: tuple[tuple[str, Callable[[Build], None]], ...], work_dir: Path, **defaults) -> argparse.ArgumentParser:
+def build_parser(description: str, build_steps: tuple[tuple[str, Callable[[Build], None]], ...], work_dir: Path, out_dir: Path, **defaults) -> argparse.ArgumentParser:
     """The options every pair build has; `defaults` overrides the training ones (steps, batch_size, lr, weight_decay)."""
     parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out-dir", type=Path, default=REPO_ROOT / "native-models" / "default")
+    parser.add_argument("--out-dir", type=Path, default=out_dir)
     parser.add_argument("--work-dir", type=Path, default=work_dir)
     parser.add_argument("--data-dir", type=Path, default=None, help="shared data folder (default: $XLIR_DATA_DIR or ../shared/data)")
     parser.add_argument("--from", dest="start", choices=[name for name, _ in build_steps], default=build_steps[0][0], help="first step to run")
@@ -349,7 +356,7 @@ def run_steps(args: argparse.Namespace, steps: tuple[tuple[str, Callable[[Build]
 
 
 def main() -> None:
-    parser = build_parser(__doc__, STEPS, REPO_ROOT / ".cache" / "native-models" / "default-build")
+    parser = build_parser(__doc__, STEPS, REPO_ROOT / ".cache" / "native-models" / "default-build", REPO_ROOT / "native-models" / "default")
     parser.add_argument("--vocab-size", type=int, default=14000)
     parser.add_argument("--layers", type=int, default=2)
     parser.add_argument("--init-steps", type=int, default=1000, help="translation-ranking steps of the shared initialisation")

@@ -156,8 +156,8 @@ def timings_section(record: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def transformer_parts(record: dict) -> tuple[str, str, str, str]:
-    """(what the model is, its files, its architecture, its shared initialisation) for the transformer pair."""
+def transformer_parts(record: dict) -> tuple[str, str, str, str, str]:
+    """(title, what the model is, its files, its architecture, its shared initialisation) for the transformer pair."""
     c, init = record["encoder"], record["init"]
     intro = f"""A {c['num_layers']}-layer, {c['hidden_size']}-wide encoder trained from scratch on a CPU, on multilingual data built from
 Debian's dictionaries, name lists and translation catalogues, so that XLIR Bench runs on a fresh machine with
@@ -170,10 +170,10 @@ training text is word-by-word renderings: the measured table below says where it
     architecture = f"""BERT-style post-LN encoder: vocabulary {c['vocab_size']:,}, hidden {c['hidden_size']}, {c['num_layers']} layers, {c['num_heads']} heads,
 intermediate {c['intermediate_size']}, {c['max_positions']} positions, GELU(erf); {record['parameters']:,} parameters."""
     init_row = f"random (seed {record['seed']}), then {init['steps']} steps × {init['batch_size']} of translation ranking on {init['pairs']:,} pairs (dictionary words, CLDR names, UI strings, Tatoeba; {init['seconds']:.0f} s); sha256 `{init['sha256'][:16]}…`"
-    return intro, files, architecture, init_row
+    return "bundled encoder", intro, files, architecture, init_row
 
 
-def bridge_parts(record: dict) -> tuple[str, str, str, str]:
+def bridge_parts(record: dict) -> tuple[str, str, str, str, str]:
     """The same for the dictionary-bridge pair (native-models/bridge)."""
     c, init = record["encoder"], record["init"]
     intro = f"""A dictionary-bridge encoder built on a CPU from Debian's dictionaries, name lists and translation catalogues:
@@ -190,16 +190,16 @@ dictionary bridge; the table below says where they stand against the TF-IDF floo
 least one) → each concept's first {c['trigrams_per_concept']} character trigrams, hashed (CRC-32) into {c['dimension']:,} buckets; weight of a
 (token, concept) learned, {record['parameters']:,} parameters; {c['concept_count']:,} concepts. Gather, Gather, ScatterElements(add)."""
     init_row = f"the dictionary bridge (weight = the token's idf × the concept's share of the lexicon scores; no training, no regime's data); sha256 `{init['sha256'][:16]}…`"
-    return intro, files, architecture, init_row
+    return "dictionary-bridge encoder", intro, files, architecture, init_row
 
 
 def render_model_card(record: dict, results: dict | None = None) -> str:
     t = record["training"]
-    intro, files, architecture, init_row = (bridge_parts if record.get("architecture") == "bridge" else transformer_parts)(record)
+    title, intro, files, architecture, init_row = (bridge_parts if record.get("architecture") == "bridge" else transformer_parts)(record)
     validation = ", ".join(f"{k} {v:.3f}" for k, v in t["validation_loss"].items())
     siblings = "`, `".join(n for n in record.get("sibling_names", []) if n != record["name"])
     command = record.get("build_command", "npm run models:build-default")
-    return f"""# {record['name']} — bundled encoder ({record['checkpoint']})
+    return f"""# {record['name']} — {title} ({record['checkpoint']})
 
 {intro}
 
