@@ -29,19 +29,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from data.lexicons import SCRIPTS
 from data.render import ARABIC_PREFIXES, arabic_lookup_forms, english_lookup_forms
 from train.data import LANGUAGES, built_file, read_qa_items, tatoeba_pairs
 from xlir_encoder.tokenizer_json import CONTINUATION_PREFIX, SPECIAL_TOKENS
 
 CONCEPTS_PER_TOKEN = 4  # the token itself and up to three translations
 TRANSLATIONS_PER_TOKEN = CONCEPTS_PER_TOKEN - 1
-CONTINUED = ("th", "zh", "ar", "de")  # languages whose words are also `##` continuations (run-on text, clitics, compounds)
+UNSPACED = ("th", "zh")  # written without spaces between words
+CONTINUED = UNSPACED + ("ar", "de")  # languages whose words are also `##` continuations (run-on text, clitics, compounds)
 STEMMED = ("ar", "de", "el", "es", "hi", "ru", "tr")  # inflecting languages: stems carry their word's concepts
 MIN_STEM_CHARS = 4
 LEXICON_WORDS = 15000  # lexicon words per language beyond those of the training text (the graph grows ~30 bytes a token)
 NUMBERS = 2100  # 0 … 2100 are whole tokens (years, counts): they match across all languages
 MAX_TOKEN_CHARS = 40
 MAX_CHARS_PER_WORD = 1000  # WordPiece maps a longer whitespace-free run to [UNK]: Thai and Chinese clauses are long
+
+
+def in_unspaced_script(char: str) -> bool:
+    return any(SCRIPTS[lang] in unicodedata.name(char, "") for lang in UNSPACED)
 
 
 def is_punctuation(char: str) -> bool:
@@ -196,13 +202,15 @@ def build_vocabulary(built_dir: Path, data_dir: Path, chinese_characters: Iterab
         entries.setdefault(clitic, [])
     for number in range(NUMBERS + 1):
         entries[str(number)] = [(f"={number}", 1.0)]
-    # Every character seen, so that nothing is [UNK]: a word start stands for itself, a continuation for nothing.
+    # Every character seen, so that nothing is [UNK]. A word start stands for itself; so does a continuation in
+    # an unspaced script (a Chinese or Thai character outside the lexicons is content), elsewhere a continuation
+    # is an inflectional ending and stands for nothing.
     alphabet = sorted({c for text in real.values() for t in text for c in unicodedata.normalize("NFKC", t).lower() if not c.isspace()} | {c for word in entries for c in word} | set(chinese_characters))
     for char in alphabet:
         if is_punctuation(char):
             entries[char] = []
         entries.setdefault(char, [(f"={char}", 1.0)])
-        entries.setdefault(CONTINUATION_PREFIX + char, [])
+        entries.setdefault(CONTINUATION_PREFIX + char, [(f"={char}", 1.0)] if in_unspaced_script(char) else [])
 
     tokens = list(SPECIAL_TOKENS) + sorted(t for t in entries if t not in SPECIAL_TOKENS)
     idf_by_language = {lang: inverse_document_frequency(documents[lang], len(real[lang])) for lang in LANGUAGES}

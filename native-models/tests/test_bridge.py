@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from bridge.model import BridgeEncoder, bucket, trigrams
-from bridge.vocabulary import MAX_CHARS_PER_WORD, Vocabulary, inverse_document_frequency, pre_tokenize
+from bridge.vocabulary import MAX_CHARS_PER_WORD, Vocabulary, in_unspaced_script, inverse_document_frequency, pre_tokenize
 from xlir_encoder.model_folder import build_manifest, write_manifest
 from xlir_encoder.node_tokenizer import REPO_ROOT, node_encode, run_node
 from xlir_encoder.onnx_export import SENTENCE_OUTPUT
@@ -99,6 +99,12 @@ def test_a_translation_shares_trigrams_with_its_english_word_and_an_inflection_w
     assert cosine[2, 0] > 0.6  # verteidigung → defense: half of its vector is defense's
     assert 0.2 < cosine[1, 0] < 1  # defensive shares #de def efe fen ens with defense
     assert cosine[3, 0] == 0 and cosine[3, 2] == 0  # haus / home: no trigram in common with defense
+
+
+def test_continuations_carry_meaning_only_in_unspaced_scripts():
+    # A Chinese or Thai character inside a run is content; a Cyrillic or Latin continuation is an ending.
+    assert in_unspaced_script("京") and in_unspaced_script("ร")
+    assert not in_unspaced_script("е") and not in_unspaced_script("s") and not in_unspaced_script("ة")
 
 
 def test_idf_is_scaled_to_one_for_unseen_words():
