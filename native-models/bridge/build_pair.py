@@ -23,20 +23,16 @@ import pickle
 import shutil
 from pathlib import Path
 
-import torch
-from torch.nn import functional as F
-
 from data.lexicons import common_chinese_characters
 from train.build_default import (
-    MAX_LENGTH, MAX_ONNX_BYTES, REGIME_LABELS, REFERENCE_TEXTS, WEIGHTS_LICENCE, Build, build_parser, evaluate_pair,
-    run_steps, sha256_of, step_data, train_regimes, write_cards, write_reference,
+    MAX_LENGTH, MAX_ONNX_BYTES, REGIME_LABELS, WEIGHTS_LICENCE, Build, build_parser, evaluate_pair,
+    reference_cases, run_steps, sha256_of, step_data, train_regimes, write_cards, write_reference,
 )  # fmt: skip
 from train.data import REPO_ROOT
 from train.train import load_checkpoint, save_checkpoint
 from wordpiece.build_tokenizer import CHINESE_CHARACTERS
 from wordpiece.unknown_rate import unknown_rates
 from xlir_encoder.model_folder import MODEL_FILE, build_manifest, write_manifest
-from xlir_encoder.node_tokenizer import node_encode
 from xlir_encoder.onnx_export import SENTENCE_OUTPUT
 from xlir_encoder.tokenizer_json import write_tokenizer_json
 
@@ -98,18 +94,6 @@ def export_folder(build: Build, model: BridgeEncoder, name: str, checkpoint: str
     ), folder)  # fmt: skip
     write_reference(folder, reference_cases(model, build.tokenizer_path), "text as the engine feeds it (no prefixes); ids from @huggingface/tokenizers; vector = torch forward + L2 norm")
     return folder
-
-
-def reference_cases(model: BridgeEncoder, tokenizer_path: Path) -> list[dict]:
-    """The engine's vectors must equal these (tests/test_bridge.py runs the folder in the engine)."""
-    texts = [text for _, text in REFERENCE_TEXTS]
-    cases = []
-    with torch.no_grad():
-        for (kind, text), ids in zip(REFERENCE_TEXTS, node_encode(tokenizer_path, texts)):
-            input_ids = torch.tensor([ids])
-            vector = F.normalize(model(input_ids, torch.ones_like(input_ids)), dim=-1)[0]
-            cases.append({"kind": kind, "text": text, "ids": ids, "vector": [round(float(x), 6) for x in vector]})
-    return cases
 
 
 def step_evaluate(build: Build) -> None:

@@ -39,7 +39,8 @@ import torch
 from data.build_data import build as build_data
 from wordpiece.build_tokenizer import build_tokenizer
 from wordpiece.unknown_rate import unknown_rates
-from xlir_encoder.architecture import Encoder, EncoderConfig, mean_pool, parameter_count
+from bridge.model import BridgeEncoder
+from xlir_encoder.architecture import Encoder, EncoderConfig, parameter_count
 from xlir_encoder.model_folder import MODEL_FILE, TOKENIZER_FILE, write_model_folder
 from xlir_encoder.tokenizer_json import PAD_ID
 
@@ -47,8 +48,9 @@ from .data import REPO_ROOT, default_data_dir, multilingual_qa_pairs, translatio
 from .leakage import leaked_texts
 from .model_card import write_model_card
 from .samplers import SamplerConfig
-from .tokenized import PASSAGE_PREFIX, QUERY_PREFIX, TokenTable
-from .train import TrainConfig, load_checkpoint, pick_device, save_checkpoint, set_threads, split_pairs, train_run
+from .contrastive import sentence_vectors
+from .tokenized import TokenTable
+from .train import TrainConfig, load_checkpoint, pick_device, save_checkpoint, set_threads, split_pairs, text_prefixes, train_run
 
 FAMILY = "xlir-mini"
 MAX_LENGTH = 128
@@ -206,7 +208,7 @@ def export_folder(build: Build, model: Encoder, name: str, checkpoint: str, regi
         shutil.rmtree(folder)
     write_model_folder(
         folder, model, build.tokenizer_path.read_text(encoding="utf-8"), name=name, family=FAMILY, checkpoint=checkpoint,
-        pooling="mean", normalize=True, max_length=MAX_LENGTH, prefixes=(QUERY_PREFIX, PASSAGE_PREFIX),
+        pooling="mean", normalize=True, max_length=MAX_LENGTH, prefixes=text_prefixes(model),
         licence=f"{WEIGHTS_LICENCE} (weights and tokenizer; trained on GPL-2+, CC BY-SA, MPL-2.0, Unicode, CC BY and MIT data: see MODEL-CARD.md)",
         provenance=(
             f"Trained from scratch by native-models/train/build_default.py (seed {args.seed}, {args.init_steps} shared-init steps "
@@ -297,17 +299,18 @@ STEPS: tuple[tuple[str, Callable[[Build], None]], ...] = (
 )
 
 
-def reference_cases(model: Encoder, tokenizer_path: Path) -> list[dict]:
+def reference_cases(model: Encoder | BridgeEncoder, tokenizer_path: Path) -> list[dict]:
+    """The model's unit vectors for REFERENCE_TEXTS, fed as the engine feeds them (with the model's prefixes)."""
     from xlir_encoder.node_tokenizer import node_encode
 
-    texts = [(QUERY_PREFIX if kind == "query" else PASSAGE_PREFIX) + text for kind, text in REFERENCE_TEXTS]
+    query_prefix, passage_prefix = text_prefixes(model)
+    texts = [(query_prefix if kind == "query" else passage_prefix) + text for kind, text in REFERENCE_TEXTS]
     cases = []
     with torch.no_grad():
-        for (kind, text), ids in zip(REFERENCE_TEXTS, node_encode(tokenizer_path, texts)):
+        for (kind, _), text, ids in zip(REFERENCE_TEXTS, texts, node_encode(tokenizer_path, texts)):
             input_ids = torch.tensor([ids])
-            mask = torch.ones_like(input_ids)
-            vector = torch.nn.functional.normalize(mean_pool(model(input_ids, mask), mask), dim=-1)[0]
-            cases.append({"kind": kind, "text": (QUERY_PREFIX if kind == "query" else PASSAGE_PREFIX) + text, "ids": ids, "vector": [round(float(x), 6) for x in vector]})
+            vector = torch.nn.functional.normalize(sentence_vectors(model, input_ids, torch.ones_like(input_ids)), dim=-1)[0]
+            cases.append({"kind": kind, "text": text, "ids": ids, "vector": [round(float(x), 6) for x in vector]})
     return cases
 
 
