@@ -161,15 +161,15 @@ def build_vocabulary(built_dir: Path, data_dir: Path, chinese_characters: Iterab
     # Word → (language → translation shares). A word of several languages (a name, "die" in English
     # and German) takes each language's translations in proportion to how often it occurs there.
     translations_of: dict[str, dict[str, Counter]] = defaultdict(dict)
-    for word in set(frequency["en"]) | used_english:
-        base = english_base(word, headwords)
+    base_of = {word: english_base(word, headwords) for word in set(frequency["en"]) | used_english}
+    for word, base in base_of.items():
         translations_of[word]["en"] = Counter({base: 1.0}) if base != word else Counter()
     for language, words in lexicon.items():
         for word in set(words) | set(frequency[language]):
             found = words.get(word) or (arabic_form_translations(word, words) if language == "ar" else Counter())
             top = found.most_common(TRANSLATIONS_PER_TOKEN)
             total = sum(score for _, score in top)
-            translations_of[word][language] = Counter({english_base(e, headwords): score / total for e, score in top})
+            translations_of[word][language] = Counter({base_of[e]: score / total for e, score in top})
     languages_of = {word: set(by_language) for word, by_language in translations_of.items()}
 
     entries: dict[str, list[tuple[str, float]]] = {}
@@ -189,12 +189,12 @@ def build_vocabulary(built_dir: Path, data_dir: Path, chinese_characters: Iterab
     by_frequency = sorted(entries, key=lambda w: (-max(frequency[lang][w] for lang in languages_of[w]), w))
     for word in by_frequency:
         languages = languages_of[word]
-        if languages & set(STEMMED):
+        if not languages.isdisjoint(STEMMED):
             for cut in (1, 2):
                 stem = word[:-cut]
                 if len(stem) >= MIN_STEM_CHARS and stem not in entries:
                     entries[stem] = entries[word]
-        if languages & set(CONTINUED):
+        if not languages.isdisjoint(CONTINUED):
             continuation = CONTINUATION_PREFIX + word
             if continuation not in entries:
                 entries[continuation] = entries[word]
