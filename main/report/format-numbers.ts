@@ -20,9 +20,25 @@ export function formatRatio(value: number | null | undefined): string {
   return value === null || value === undefined || !Number.isFinite(value) ? '-' : `${value.toFixed(3)}x`;
 }
 
-/** A 0–1 share as a percentage: "42.1%". */
+/**
+ * `value` with `decimals` fixed decimals, as the formats here print ordinary figures; but a nonzero
+ * value below one unit of the last decimal (which fixed would print as 0.0, or as one rounded digit)
+ * with 2 significant digits instead: a tiny rate reads 0.0023, not 0.0. Never in exponent form.
+ */
+export function fixedOrSignificant(value: number, decimals: number): string {
+  return value === 0 || Math.abs(value) >= 10 ** -decimals ? value.toFixed(decimals) : significant(value, 2);
+}
+
+/** A nonzero `value` with `digits` significant digits and never in exponent form: 0.00000023, not 2.3e-7 (whole numbers keep all their digits). */
+function significant(value: number, digits: number): string {
+  // Rounded first, so that 0.0999 to 2 digits reads 0.10, not 0.100.
+  const rounded = Number(value.toPrecision(digits));
+  return rounded.toFixed(Math.min(100, Math.max(0, digits - 1 - Math.floor(Math.log10(Math.abs(rounded))))));
+}
+
+/** A 0–1 share as a percentage: "42.1%"; below 0.1%, 2 significant digits: "0.0016%". */
 export function formatShare(value: number | null | undefined): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? '-' : `${(value * 100).toFixed(1)}%`;
+  return value === null || value === undefined || !Number.isFinite(value) ? '-' : `${fixedOrSignificant(value * 100, 1)}%`;
 }
 
 /** A difference in mAP points (0–1 scale in, points out): "+1.20". */
@@ -48,15 +64,33 @@ export function qualitySettingName(setting: 'monolingual' | 'crossLingual' | 'mu
   return setting === 'crossLingual' ? 'cross\u2011lingual' : setting;
 }
 
-/** GFLOP/s and GB/s: one decimal. */
+/** GFLOP/s and GB/s: one decimal; below 0.1, 2 significant digits ("0.0023"). */
 export function formatRate(value: number | null | undefined): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(1);
+  return value === null || value === undefined || !Number.isFinite(value) ? '-' : fixedOrSignificant(value, 1);
 }
 
-/** Arithmetic intensity, FLOP per byte: 2 decimals below 10, 1 up to 1000, none above. */
+/** Arithmetic intensity, FLOP per byte: 2 decimals below 10 (below 0.01, 2 significant digits), 1 up to 1000, none above. */
 export function formatIntensity(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '-';
-  return value.toFixed(value < 10 ? 2 : value < 1000 ? 1 : 0);
+  return fixedOrSignificant(value, value < 10 ? 2 : value < 1000 ? 1 : 0);
+}
+
+const FLOP_UNITS = [['TFLOP', 1e12], ['GFLOP', 1e9], ['MFLOP', 1e6], ['kFLOP', 1e3]] as const;
+
+/**
+ * FLOPs in decimal units, 3 significant digits: "22.4 GFLOP", "1.50 MFLOP", "682 FLOP". `parts` are
+ * printed as plain numbers in the unit of `total` (so that they read as its parts: "0.700", "0" for
+ * none), with the unit.
+ */
+export function formatFlops(total: number, ...parts: number[]): { total: string; parts: string[]; unit: string } {
+  const [unit, scale] = FLOP_UNITS.find(([, s]) => Math.abs(total) >= s) ?? ['FLOP', 1];
+  const digits = (n: number) => {
+    const v = n / scale;
+    if (v === 0) return '0';
+    // FLOPs are whole numbers: no decimals in FLOP itself.
+    return scale === 1 ? String(Math.round(v)) : significant(v, 3);
+  };
+  return { total: digits(total), parts: parts.map(digits), unit };
 }
 
 /** Bytes in decimal units (as GB/s is 10⁹ bytes per second): "98.8 kB", "340.5 MB", "1.2 GB". */

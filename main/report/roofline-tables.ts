@@ -1,7 +1,7 @@
 import type { ModelRun } from '../engine/run/run-result.ts';
 import type { Efficiency, Roofline } from '../engine/roofline/efficiency.ts';
 import type { OperatorCategory } from '../engine/roofline/operator-profile.ts';
-import { formatIntensity, formatBytes, formatMs, formatRate, formatShare, formatTime } from './format-numbers.ts';
+import { formatFlops, formatIntensity, formatBytes, formatMs, formatRate, formatShare, formatTime } from './format-numbers.ts';
 
 /**
  * A run's roofline as rows of text — what the CLI summary, the Markdown and HTML reports and the
@@ -81,12 +81,18 @@ export function ceilingsLine(r: Roofline): string {
   return `${parts.join('; ')}: ${where.provider}, ${threads}, ${cached}${loads.length > 0 ? `, load average ${loads.join(' and ')}` : ''}`;
 }
 
-/** FLOPs and bytes of one forward pass at the reference shape, in one line. */
+/**
+ * FLOPs and bytes of one forward pass at the reference shape, in one line: the total in the unit its
+ * size calls for ("22.4 GFLOP", "682 FLOP"), its parts in the same unit, reducing scatters among
+ * them where the graph has any.
+ */
 export function workLine(r: Roofline): string {
   const f = r.flops;
-  const gflop = (n: number) => (n / 1e9).toPrecision(3);
+  const scatter = f.scatter ?? 0;
+  const flops = formatFlops(f.total, f.weights, f.attention, scatter);
+  const [weights, attention, scatters] = flops.parts;
   const bytes = r.bytes
     ? `; ${formatBytes(r.bytes.weightBytes)} of weights and ${formatBytes(r.bytes.ioBytes)} in/out must move (activations, unfused and uncached: ${formatBytes(r.bytes.activationBytes)}), ${formatIntensity(f.total / r.bytes.memoryBytes)} FLOP/byte`
     : '';
-  return `${gflop(f.total)} GFLOP per query at ${f.sequence} tokens (MatMul/Gemm ${gflop(f.weights)}, attention ${gflop(f.attention)})${bytes}`;
+  return `${flops.total} ${flops.unit} per query at ${f.sequence} tokens (MatMul/Gemm ${weights}, attention ${attention}${scatter > 0 ? `, reducing scatters ${scatters}` : ''})${bytes}`;
 }

@@ -6,7 +6,11 @@ import { machinesTable } from '../../main/report/machines-table.ts';
 import { renderMarkdownReport } from '../../main/report/markdown-report.ts';
 import type { ReportRun } from '../../main/report/report-run.ts';
 import { rooflineGeometry, rooflinePlotOfComparison, rooflinePlotOfRuns, type RooflinePlotData } from '../../main/report/roofline-plot.ts';
-import { operatorShareTable, rooflineTable } from '../../main/report/roofline-tables.ts';
+import { operatorShareTable, rooflineTable, workLine } from '../../main/report/roofline-tables.ts';
+import { ModelCost } from '../../main/engine/roofline/model-cost.ts';
+import { modelRoofline } from '../../main/engine/run/model-roofline.ts';
+import { fakeBandwidth, fakePeak } from '../roofline/fake-ceilings.ts';
+import { bucketBag } from '../roofline/graphs.ts';
 import { syntheticResult, type SyntheticOptions } from '../store/synthetic-result.ts';
 import { syntheticSweep } from '../store/synthetic-sweep.ts';
 
@@ -70,8 +74,41 @@ describe('the roofline of runs, with sweeps', () => {
     const t = rooflineTable(r.result.models);
     expect(t.header).toEqual(['model', 'batch', 'GFLOP/s', 'FLOP/byte', 'peak GFLOP/s', 'read GB/s', 'attainable GFLOP/s', 'bound', 'of attainable', 'of peak']);
     const e = r.result.models[0].roofline!.efficiency[0];
-    expect(t.rows[0]).toEqual(['synthetic-baseline', '1', e.achievedGflops!.toFixed(1), expect.any(String), '100.0', '20.0', e.attainableGflops!.toFixed(1), `${e.bound}-bound`, `${(e.fractionOfAttainable! * 100).toFixed(1)}%`, `${(e.fractionOfPeak! * 100).toFixed(1)}%`]);
+    // The attention block's 0.0057 GFLOP/s (0.0057% of 100) is below 0.1: 2 significant digits, not 0.0.
+    expect(e.achievedGflops).toBeCloseTo(0.0057, 4);
+    expect(t.rows[0]).toEqual(['synthetic-baseline', '1', '0.0057', expect.any(String), '100.0', '20.0', e.attainableGflops!.toFixed(1), `${e.bound}-bound`, '0.0057%', '0.0057%']);
     expect(operatorShareTable(r.result.models).rows).toEqual([]);
+  });
+});
+
+describe('a graph whose only FLOPs are a scatter-add (the dictionary bridge)', () => {
+  const ceilingsAt = { peak: fakePeak(146), bandwidth: fakeBandwidth(28.8), peakFromCache: true, bandwidthFromCache: true, file: '' };
+  const result = syntheticResult({ samples: 40, models: ['bridge'] });
+  const m = result.models[0];
+  m.roofline = modelRoofline(m.latency, new ModelCost(bucketBag('add')), ceilingsAt);
+  const r = m.roofline;
+
+  it('lists the scatter FLOPs in the work line, in a unit that reads: FLOP, not 6.82e-7 GFLOP', () => {
+    // 3 updates per token at the median token count.
+    const scatter = 3 * r.flops.sequence;
+    expect(r.flops).toMatchObject({ total: scatter, scatter, weights: 0, attention: 0 });
+    expect(workLine(r)).toMatch(new RegExp(`^${scatter} FLOP per query at ${r.flops.sequence} tokens \\(MatMul/Gemm 0, attention 0, reducing scatters ${scatter}\\); `));
+    // Without scatters, no mention of them.
+    expect(workLine({ ...r, flops: { ...r.flops, scatter: 0, weights: 22.4e9, total: 22.4e9 } })).toMatch(/^22\.4 GFLOP per query at \d+ tokens \(MatMul\/Gemm 22\.4, attention 0\); /);
+  });
+
+  it('gives tiny achieved rates and fractions of the peak in significant digits, not 0.0 and 0.0%', () => {
+    const e = r.efficiency[0];
+    expect(e.achievedGflops).toBeLessThan(0.01);
+    const [, , achieved, , peak, bandwidth, , , , ofPeak] = rooflineTable(result.models).rows[0];
+    expect([peak, bandwidth]).toEqual(['146.0', '28.8']);
+    expect(achieved).toMatch(/^0\.0+[1-9]\d$/);
+    expect(Number(achieved)).toBeCloseTo(e.achievedGflops!, 1 - Math.floor(Math.log10(e.achievedGflops!)));
+    expect(ofPeak).toMatch(/^0\.0+[1-9]\d%$/);
+    expect(Number(ofPeak.slice(0, -1)) / 100).toBeCloseTo(e.fractionOfPeak!, 1 - Math.floor(Math.log10(e.fractionOfPeak!)));
+    // The plot's hover text says the same.
+    const point = rooflinePlotOfRuns([{ result, machine: { id: '0'.repeat(16), label: 'box' } }]).points[0];
+    expect(point.title).toMatch(/: 0\.0+[1-9]\d GFLOP\/s at /);
   });
 });
 
@@ -111,7 +148,9 @@ describe('machines on one page', () => {
       ['desktop, cpu, 8 threads', '300.0 GFLOP/s, 50.0 GB/s', 'synthetic-hybrid', expect.stringMatching(/faster, beyond noise/)],
     ]);
     const entry = comparison.groups[0].entries[1];
-    expect(t.rows[1][8]).toBe(`${(entry.roofline!.fractionOfAttainable! * 100).toFixed(1)}% (${entry.roofline!.bound}-bound)`);
+    // Below 0.1%: 2 significant digits (0.0044%), not 0.0%.
+    expect(entry.roofline!.fractionOfAttainable! * 100).toBeLessThan(0.1);
+    expect(t.rows[1][8]).toBe(`${Number((entry.roofline!.fractionOfAttainable! * 100).toPrecision(2))}% (${entry.roofline!.bound}-bound)`);
     // One plot, both machines' ceilings.
     const plot = rooflinePlotOfComparison(comparison);
     expect(plot.ceilings.map((c) => c.label)).toEqual(['laptop, cpu, 4 threads', 'desktop, cpu, 8 threads']);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EfficiencySchema, efficiencyOf, ridgeIntensity, RooflinePointSchema, RooflineSchema, rooflinePoints } from '../../main/engine/roofline/efficiency.ts';
 import { ModelCost } from '../../main/engine/roofline/model-cost.ts';
 import { OnnxDataType } from '../../main/engine/roofline/onnx-model.ts';
-import { attentionBlock, attentionBlockFlops, constant, floatInput, floats, model, node } from './graphs.ts';
+import { attentionBlock, attentionBlockFlops, bucketBag, constant, floatInput, floats, model, node } from './graphs.ts';
 import { fakeBandwidth, fakePeak } from './fake-ceilings.ts';
 
 const flopsOf = (batch: number, seq: number) => {
@@ -151,6 +151,20 @@ describe('efficiencyOf', () => {
       notes: ['a note'],
     };
     expect(RooflineSchema.parse(roofline)).toEqual(roofline);
+  });
+
+  it('places a graph whose only arithmetic is a scatter-add under the bandwidth line: memory-bound', () => {
+    // bucketBag at [1, 4]: 12 updates, one addition each; no MatMul.
+    const bag = new ModelCost(bucketBag('add'));
+    const record = { batchSize: 1, sequenceLength: 4, encodeMs: 0.01 };
+    const intensity = 12 / bag.bytes(1, 4).memoryBytes;
+    const e = efficiencyOf(1, [record], bag, ceilings(100, 10));
+    expect(e).toMatchObject({ flops: 12, precision: 'fp32', peakGflops: 100, bandwidthGBs: 10, bound: 'memory' });
+    expect(intensity).toBeGreaterThan(0);
+    expect(e.intensity).toBeCloseTo(intensity, 12);
+    expect(e.attainableGflops).toBeCloseTo(intensity * 10, 12);
+    expect(e.fractionOfAttainable).toBeCloseTo(12 / (0.01 * 1e6) / (intensity * 10), 12);
+    expect(rooflinePoints([record], bag, ceilings(100, 10))).toMatchObject([{ tokens: 4, flops: 12, bound: 'memory' }]);
   });
 
   it('knows where the ceilings meet', () => {

@@ -1,12 +1,14 @@
 import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { countFlops, FlopCountSchema } from '../../main/engine/roofline/flop-count.ts';
 import { decodeOnnxModel, encodeOnnxModel, OnnxDataType, tensorValues } from '../../main/engine/roofline/onnx-model.ts';
 import { ModelCost } from '../../main/engine/roofline/model-cost.ts';
 import { inferShapes } from '../../main/engine/roofline/shape-inference.ts';
 import { tinyEncoderDir } from '../run/fixtures.ts';
-import { attentionBlock, attentionBlockFlops, floatInput, floats, model, node } from './graphs.ts';
+import { attentionBlock, attentionBlockFlops, BAG_BUCKETS, bucketBag, constant, floatInput, floats, model, node } from './graphs.ts';
 
 describe('ONNX models through protobufjs', () => {
   it('decodes what it encodes: nodes, attributes, initializer data, symbolic dims', () => {
@@ -33,6 +35,17 @@ describe('ONNX models through protobufjs', () => {
     } finally {
       await session.release();
     }
+  });
+
+  it('reads int16 and uint16 tensors, from raw bytes or from int32_data, one element in 2 bytes', () => {
+    const proto = protobuf.parse(readFileSync(new URL('../../main/engine/roofline/onnx-subset.proto', import.meta.url), 'utf8'), { keepCase: true }).root.lookupType('onnx.ModelProto');
+    const typed = decodeOnnxModel(
+      proto.encode(proto.fromObject({ graph: { initializer: [{ name: 's', data_type: OnnxDataType.int16, dims: [3], int32_data: [-2, 0, 300] }, { name: 'u', data_type: OnnxDataType.uint16, dims: [2], int32_data: [65535, 7] }] } })).finish(),
+    );
+    expect(typed.initializers.map((t) => [t.data?.length, tensorValues(t)])).toEqual([[6, [-2, 0, 300]], [4, [65535, 7]]]);
+    const raw = { name: 'r', dataType: OnnxDataType.int16, dims: [2], data: new Uint8Array(Int16Array.from([-32768, 513]).buffer) };
+    expect(tensorValues(raw)).toEqual([-32768, 513]);
+    expect(tensorValues({ ...raw, dataType: OnnxDataType.uint16 })).toEqual([32768, 513]);
   });
 
   it('names the file in the error for bytes that are not a model', () => {
@@ -198,5 +211,139 @@ describe('countFlops', () => {
     expect(cost.flops(1, 9)).toBe(cost.flops(1, 9));
     expect(cost.flops(2, 9)).not.toBe(cost.flops(1, 9));
     expect(cost.flops(2, 9)).toMatchObject({ batch: 2, sequence: 9 });
+  });
+});
+
+describe('countFlops: scatters with a reduction', () => {
+  const SHAPES = [[1, 1], [2, 7], [3, 4]] as const;
+  const REDUCTIONS = ['add', 'mul', 'max', 'min'];
+  /** A count with no FLOPs at all, for [batch, sequence]. */
+  const nothing = (batch: number, sequence: number) => ({ batch, sequence, total: 0, weights: 0, attention: 0, scatter: 0, byPrecision: {}, matmuls: 0, uncounted: [], unknownOps: [] });
+
+  it('builds bag-of-buckets graphs ONNX Runtime runs with every reduction, with the shapes the inference predicts', async () => {
+    const ids = [1, 4, 9, 0, 4, 2];
+    for (const reduction of [null, 'none', ...REDUCTIONS]) {
+      const graph = bucketBag(reduction);
+      const session = await InferenceSession.create(encodeOnnxModel(graph));
+      try {
+        const result = await session.run({ ids: new Tensor('int64', BigInt64Array.from(ids, BigInt), [2, 3]) });
+        expect(result.y.dims).toEqual([2, BAG_BUCKETS]);
+        if (reduction === 'add') {
+          // Each row sums its 3 tokens' 3 weights: one addition per update.
+          const weights = tensorValues(graph.initializers[0])!;
+          const row = (r: number) => ids.slice(3 * r, 3 * r + 3).flatMap((id) => weights.slice(3 * id, 3 * id + 3)).reduce((a, b) => a + b, 0);
+          const y = [...(result.y.data as Float32Array)];
+          expect(y.slice(0, BAG_BUCKETS).reduce((a, b) => a + b, 0)).toBeCloseTo(row(0), 5);
+          expect(y.slice(BAG_BUCKETS).reduce((a, b) => a + b, 0)).toBeCloseTo(row(1), 5);
+        }
+      } finally {
+        await session.release();
+      }
+      const inferred = inferShapes(graph, { ids: [2, 3] }).values;
+      expect(inferred.get('updates')).toMatchObject({ dims: [2, 9], elemType: OnnxDataType.float });
+      expect(inferred.get('zeros')).toMatchObject({ dims: [2, BAG_BUCKETS], constant: true });
+      expect(inferred.get('y')).toMatchObject({ dims: [2, BAG_BUCKETS], elemType: OnnxDataType.float, constant: false });
+    }
+  });
+
+  it('counts one FLOP per element of updates for add, mul, max and min, at every shape (not per index, nor per element of data)', () => {
+    for (const reduction of REDUCTIONS) {
+      for (const [batch, seq] of SHAPES) {
+        // 3 weights per token: 3·batch·seq updates (and indices); data and output hold 5·batch.
+        const updates = 3 * batch * seq;
+        expect(countFlops(bucketBag(reduction), batch, seq)).toEqual({ ...nothing(batch, seq), total: updates, scatter: updates, byPrecision: { fp32: updates } });
+      }
+    }
+  });
+
+  it('counts nothing for reduction none, written or left out (a copy), or for a reduction attribute that is not a string', () => {
+    const intReduction = bucketBag('add');
+    intReduction.nodes.at(-1)!.attributes.reduction = { int: 1 };
+    for (const graph of [bucketBag(null), bucketBag('none'), bucketBag('sum'), intReduction]) {
+      for (const [batch, seq] of SHAPES) expect(countFlops(graph, batch, seq)).toEqual(nothing(batch, seq));
+    }
+  });
+
+  it('counts ScatterElements and ScatterND only: another op with a reduction attribute is not looked into', () => {
+    const graph = bucketBag('add');
+    const scatter = graph.nodes.at(-1)!;
+    graph.nodes[graph.nodes.length - 1] = { ...scatter, opType: 'ScatterAdd', domain: 'com.example' };
+    expect(countFlops(graph, 2, 7)).toEqual({ ...nothing(2, 7), unknownOps: ['com.example.ScatterAdd'] });
+  });
+
+  it('counts ScatterND by its updates, not by its indices or its data', async () => {
+    // ids [b, s] → indices [b, s, 1] into a [10, 3] table of zeros; updates [b, s, 3], gathered.
+    const graph = model({
+      inputs: [{ name: 'ids', elemType: OnnxDataType.int64, dims: ['batch', 'sequence'] }],
+      outputs: [floatInput('y', [10, 3])],
+      initializers: [floats('token_weights', [10, 3]), { ...floats('table', [10, 3]), data: new Uint8Array(120) }],
+      nodes: [
+        node('Gather', ['token_weights', 'ids'], ['updates']),
+        constant('last', [-1]),
+        node('Unsqueeze', ['ids', 'last'], ['indices']),
+        node('ScatterND', ['table', 'indices', 'updates'], ['y'], { reduction: { string: 'add' } }),
+      ],
+      opset: 18,
+    });
+    const session = await InferenceSession.create(encodeOnnxModel(graph));
+    try {
+      const result = await session.run({ ids: new Tensor('int64', BigInt64Array.from([1n, 1n, 8n, 2n]), [1, 4]) });
+      expect(result.y.dims).toEqual([10, 3]);
+    } finally {
+      await session.release();
+    }
+    expect(inferShapes(graph, { ids: [1, 4] }).values.get('y')).toMatchObject({ dims: [10, 3], elemType: OnnxDataType.float });
+    for (const [batch, seq] of [[1, 4], [3, 7]]) {
+      expect(countFlops(graph, batch, seq)).toEqual({ ...nothing(batch, seq), total: 3 * batch * seq, scatter: 3 * batch * seq, byPrecision: { fp32: 3 * batch * seq } });
+    }
+    const copy = { ...graph, nodes: graph.nodes.map((n) => (n.opType === 'ScatterND' ? { ...n, attributes: {} } : n)) };
+    expect(countFlops(copy, 3, 7)).toEqual(nothing(3, 7));
+  });
+
+  it('adds scatter FLOPs to the MatMuls\' in the total, labelled by the type of the updates', () => {
+    // bucketBag in fp16 (table and zeros), its [b, 5] output cast to fp32 and projected by W [5, 2].
+    const graph = bucketBag('add');
+    graph.initializers[0] = { name: 'token_weights', dataType: OnnxDataType.float16, dims: [10, 3] };
+    const zeros = graph.nodes.find((n) => n.opType === 'ConstantOfShape')!;
+    zeros.attributes.value = { tensor: { name: '', dataType: OnnxDataType.float16, dims: [1], data: new Uint8Array(2) } };
+    graph.nodes.at(-1)!.outputs = ['bag'];
+    graph.nodes.push(node('Cast', ['bag'], ['bag32'], { to: { int: OnnxDataType.float } }), node('MatMul', ['bag32', 'W'], ['y']));
+    graph.initializers.push(floats('W', [BAG_BUCKETS, 2]));
+    for (const [batch, seq] of SHAPES) {
+      const scatter = 3 * batch * seq;
+      const matmul = 2 * BAG_BUCKETS * batch * 2;
+      expect(countFlops(graph, batch, seq)).toEqual({ ...nothing(batch, seq), total: matmul + scatter, weights: matmul, scatter, byPrecision: { fp32: matmul, fp16: scatter }, matmuls: 1 });
+    }
+  });
+
+  it('lists a reducing scatter whose updates it cannot shape, by name or else by op and output; a copy needs no shape', () => {
+    const scatterOf = (updates: string, reduction: string | null, name = 'bag', data = 'x') =>
+      model({
+        inputs: [floatInput('x', ['batch', 'sequence']), { name: 'at', elemType: OnnxDataType.int64, dims: ['batch', 'sequence'] }],
+        outputs: [floatInput('y', null)],
+        nodes: [
+          node('MysteryOp', ['x'], ['hidden'], {}, 'com.example'),
+          { ...node('ScatterElements', [data, 'at', updates], ['y'], reduction === null ? {} : { reduction: { string: reduction } }), name },
+        ],
+      });
+    const mystery = ['com.example.MysteryOp'];
+    expect(countFlops(scatterOf('hidden', 'add'), 2, 3)).toEqual({ ...nothing(2, 3), uncounted: ['bag'], unknownOps: mystery });
+    expect(countFlops(scatterOf('hidden', 'max', ''), 2, 3)).toEqual({ ...nothing(2, 3), uncounted: ['ScatterElements → y'], unknownOps: mystery });
+    // Updates no node produces: no value at all.
+    expect(countFlops(scatterOf('ghost', 'mul'), 2, 3)).toEqual({ ...nothing(2, 3), uncounted: ['bag'], unknownOps: mystery });
+    expect(countFlops(scatterOf('hidden', 'none'), 2, 3)).toEqual({ ...nothing(2, 3), unknownOps: mystery });
+    expect(countFlops(scatterOf('hidden', null), 2, 3)).toEqual({ ...nothing(2, 3), unknownOps: mystery });
+    // Once the updates are shaped, the same scatter counts and its output is known.
+    expect(countFlops(scatterOf('x', 'add'), 2, 3)).toEqual({ ...nothing(2, 3), total: 6, scatter: 6, byPrecision: { fp32: 6 }, unknownOps: mystery });
+    // Data it cannot shape or type does not matter: the count, and its precision, are the updates'.
+    expect(countFlops(scatterOf('x', 'add', 'bag', 'hidden'), 2, 3)).toEqual({ ...nothing(2, 3), total: 6, scatter: 6, byPrecision: { fp32: 6 }, unknownOps: mystery });
+  });
+
+  it('is described by its schema, and reads results written before scatters were counted', () => {
+    const count = countFlops(bucketBag('add'), 2, 5);
+    expect(FlopCountSchema.parse(JSON.parse(JSON.stringify(count)))).toEqual(count);
+    const { scatter, ...before } = countFlops(attentionBlock(), 2, 5);
+    expect(scatter).toBe(0);
+    expect(FlopCountSchema.parse(before)).toEqual(before);
   });
 });

@@ -82,3 +82,44 @@ export function attentionBlockFlops(batch: number, seq: number): { weights: numb
   const av = 2 * seq * (batch * 2 * seq * 4);
   return { weights: embed + projections, attention: qk + av };
 }
+
+/** An int64 initializer of any shape (`int64s` makes a vector). */
+export function int64Tensor(name: string, dims: number[], values: number[]): OnnxTensor {
+  return { name, dataType: OnnxDataType.int64, dims, data: new Uint8Array(BigInt64Array.from(values, BigInt).buffer) };
+}
+
+/** The buckets a bag of buckets sums into: bucketBag's output is [batch, BAG_BUCKETS]. */
+export const BAG_BUCKETS = 5;
+
+/**
+ * A bag-of-buckets encoder, as the dictionary bridge is: ids [batch, sequence] pick 3 weights and
+ * 3 buckets per token from two tables of 10 rows (Gather), both flattened to [batch, 3·sequence]
+ * with a target computed at run time, and one ScatterElements sums the weights into a
+ * [batch, 5] float buffer of zeros (ConstantOfShape) with `reduction` (none: the attribute left out).
+ * Updates: 3·batch·sequence elements; indices as many; data and output 5·batch.
+ */
+export function bucketBag(reduction: string | null): OnnxModel {
+  const buckets = Array.from({ length: 30 }, (_, i) => (i * 7) % BAG_BUCKETS);
+  return model({
+    inputs: [{ name: 'ids', elemType: OnnxDataType.int64, dims: ['batch', 'sequence'] }],
+    outputs: [floatInput('y', ['batch', BAG_BUCKETS])],
+    initializers: [floats('token_weights', [10, 3]), int64Tensor('token_buckets', [10, 3], buckets)],
+    nodes: [
+      node('Gather', ['token_weights', 'ids'], ['w']),
+      node('Gather', ['token_buckets', 'ids'], ['k']),
+      node('Shape', ['ids'], ['ids_shape']),
+      constant('first', [0]),
+      node('Gather', ['ids_shape', 'first'], ['b'], { axis: { int: 0 } }),
+      constant('rest', [-1]),
+      node('Concat', ['b', 'rest'], ['flat'], { axis: { int: 0 } }),
+      node('Reshape', ['w', 'flat'], ['updates']),
+      node('Reshape', ['k', 'flat'], ['indices']),
+      constant('width', [BAG_BUCKETS]),
+      node('Concat', ['b', 'width'], ['bag_shape'], { axis: { int: 0 } }),
+      node('ConstantOfShape', ['bag_shape'], ['zeros'], { value: { tensor: { ...floats('', [1]), data: new Uint8Array(4) } } }),
+      node('ScatterElements', ['zeros', 'indices', 'updates'], ['y'], { axis: { int: 1 }, ...(reduction !== null && { reduction: { string: reduction } }) }),
+    ],
+    // Reductions max and min came with opset 18.
+    opset: 18,
+  });
+}

@@ -5,7 +5,7 @@ import { ModelCost } from '../../main/engine/roofline/model-cost.ts';
 import { OnnxDataType, type OnnxNode } from '../../main/engine/roofline/onnx-model.ts';
 import type { InferredValue, ShapeInference } from '../../main/engine/roofline/shape-inference.ts';
 import { tinyEncoderDir } from '../run/fixtures.ts';
-import { attentionBlock, constant, floatInput, floats, model, node } from './graphs.ts';
+import { attentionBlock, BAG_BUCKETS, bucketBag, constant, floatInput, floats, model, node } from './graphs.ts';
 
 /** Shapes given by hand, for the cases shape inference leaves open (unknown sizes, values it never saw). */
 function shapes(values: Record<string, Partial<InferredValue>>): ShapeInference {
@@ -160,6 +160,38 @@ describe('countBytes', () => {
       nodes: [node('MatMul', ['x', 'W'], ['y'])],
     });
     expect(countBytes(graph, 3, 4)).toMatchObject({ weightBytes: 32, ioBytes: 48 + 24 });
+  });
+
+  it('sizes what a scatter writes: the shape of its data', () => {
+    // ids [2, 3] int64 in (48 bytes), y [2, 5] fp32 out (40).
+    expect(countBytes(bucketBag('add'), 2, 3)).toMatchObject({ ioBytes: 2 * 3 * 8 + 2 * BAG_BUCKETS * 4, unsized: [] });
+  });
+
+  it('sizes int16 and uint16 values at 2 bytes an element, and leaves a small int16 constant out as shape integers', () => {
+    const graph = model({
+      inputs: [{ name: 'ids', elemType: OnnxDataType.int64, dims: ['batch', 'sequence'] }],
+      outputs: [floatInput('y', null)],
+      initializers: [
+        { name: 'S', dataType: OnnxDataType.int16, dims: [5000, 6] },
+        { name: 'U', dataType: OnnxDataType.uint16, dims: [5000, 2] },
+        { name: 'offset', dataType: OnnxDataType.int16, dims: [1], data: new Uint8Array(Int16Array.from([3]).buffer) },
+      ],
+      nodes: [
+        node('Gather', ['S', 'ids'], ['s']),
+        node('Gather', ['U', 'ids'], ['u']),
+        node('Add', ['s', 'offset'], ['t']),
+        node('Cast', ['t'], ['a'], { to: { int: OnnxDataType.float } }),
+        node('Cast', ['u'], ['c'], { to: { int: OnnxDataType.float } }),
+        node('Concat', ['a', 'c'], ['y'], { axis: { int: 2 } }),
+      ],
+    });
+    // [2, 3] ids: 6 rows of S (12 bytes each) and of U (4 bytes each). Activations: the Gathers write s (72 bytes)
+    // and u (24), Add reads s and writes t (72 each), the Casts read t and u and write a (144) and c (48), Concat reads
+    // a and c and writes y (192).
+    expect(countBytes(graph, 2, 3)).toEqual({
+      batch: 2, sequence: 3, weightBytes: 6 * 12 + 6 * 4, ioBytes: 48 + 192, memoryBytes: 96 + 240,
+      activationBytes: 48 + 72 + 48 + 24 + 72 + 72 + 72 + 144 + 24 + 48 + 144 + 48 + 192, weights: 2, unsized: [],
+    });
   });
 
   it('produces counts the result schema keeps whole', () => {

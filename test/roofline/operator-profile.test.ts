@@ -20,6 +20,15 @@ describe('operatorCategory', () => {
     expect(operatorCategory('FusedMatMul', { input_type_shape: [{ float: [1, 12, 32, 64] }, { float: [1, 12, 64, 32] }], parameter_size: '0' })).toBe('attention');
     expect(['Softmax', 'LayerNormalization', 'BiasGelu', 'Add', 'Transpose', 'Gather', 'TopK'].map((op) => operatorCategory(op))).toEqual(['attention', 'layerNorm', 'gelu', 'elementwise', 'copies', 'copies', 'other']);
   });
+
+  it('puts the dictionary bridge\'s integer hashing in elementwise and its gathers and scatters in copies (data movement)', () => {
+    // Every kernel op of the bridge's graph (Constants are folded away before any kernel runs).
+    const bridge = { Mod: 'elementwise', Mul: 'elementwise', Add: 'elementwise', Abs: 'elementwise', Clip: 'elementwise', Where: 'elementwise', Less: 'elementwise', Greater: 'elementwise', Equal: 'elementwise', Cast: 'elementwise' };
+    const movement = { Gather: 'copies', GatherND: 'copies', ScatterElements: 'copies', ScatterND: 'copies', Concat: 'copies', Expand: 'copies', ConstantOfShape: 'copies', Slice: 'copies', Unsqueeze: 'copies', Shape: 'copies', Reshape: 'copies' };
+    const expected: Record<string, string> = { ...bridge, ...movement };
+    expect(Object.fromEntries(Object.keys(expected).map((op) => [op, operatorCategory(op)]))).toEqual(expected);
+    expect(['Floor', 'BitwiseAnd', 'GreaterOrEqual'].map((op) => operatorCategory(op))).toEqual(['elementwise', 'elementwise', 'elementwise']);
+  });
 });
 
 describe('summarizeProfile', () => {

@@ -39,7 +39,7 @@ export type ByteCount = z.infer<typeof ByteCountSchema>;
 /** Ops that hand their input's buffer on, or read only its shape: no data moves. */
 const NO_DATA_MOVED = new Set(['Reshape', 'Squeeze', 'Unsqueeze', 'Flatten', 'Identity', 'Dropout', 'Shape', 'Size']);
 
-const INTEGER_TYPES = new Set<number | null>([OnnxDataType.int64, OnnxDataType.int32, OnnxDataType.int8, OnnxDataType.uint8, OnnxDataType.bool]);
+const INTEGER_TYPES = new Set<number | null>([OnnxDataType.int64, OnnxDataType.int32, OnnxDataType.int16, OnnxDataType.uint16, OnnxDataType.int8, OnnxDataType.uint8, OnnxDataType.bool]);
 
 const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 

@@ -15,6 +15,8 @@ export const OnnxDataType = {
   float: 1,
   uint8: 2,
   int8: 3,
+  uint16: 4,
+  int16: 5,
   int32: 6,
   int64: 7,
   bool: 9,
@@ -105,7 +107,7 @@ interface ModelMessage {
   graph?: { node?: NodeMessage[]; initializer?: TensorMessage[]; input?: ValueInfoMessage[]; output?: ValueInfoMessage[]; value_info?: ValueInfoMessage[] } | null;
 }
 
-const ELEMENT_BYTES: Record<number, number> = { 1: 4, 2: 1, 3: 1, 6: 4, 7: 8, 9: 1, 10: 2, 11: 8 };
+const ELEMENT_BYTES: Record<number, number> = { 1: 4, 2: 1, 3: 1, 4: 2, 5: 2, 6: 4, 7: 8, 9: 1, 10: 2, 11: 8 };
 
 /** Bytes per element of a TensorProto.DataType the tool knows; undefined for others. */
 export function elementBytes(dataType: number): number | undefined {
@@ -136,7 +138,8 @@ function typedFieldBytes(t: TensorMessage, elements: number): Uint8Array | undef
     if (type === OnnxDataType.int32) return new Uint8Array(Int32Array.from(t.int32_data).buffer);
     if (type === OnnxDataType.int8) return new Uint8Array(Int8Array.from(t.int32_data).buffer);
     if (type === OnnxDataType.uint8 || type === OnnxDataType.bool) return Uint8Array.from(t.int32_data);
-    if (type === OnnxDataType.float16) return new Uint8Array(Uint16Array.from(t.int32_data).buffer);
+    if (type === OnnxDataType.int16) return new Uint8Array(Int16Array.from(t.int32_data).buffer);
+    if (type === OnnxDataType.uint16 || type === OnnxDataType.float16) return new Uint8Array(Uint16Array.from(t.int32_data).buffer);
   }
   return undefined;
 }
@@ -265,6 +268,8 @@ export function tensorValues(t: OnnxTensor): number[] | null {
       case OnnxDataType.double: out[i] = view.getFloat64(at, true); break;
       case OnnxDataType.int64: out[i] = Number(view.getBigInt64(at, true)); break;
       case OnnxDataType.int32: out[i] = view.getInt32(at, true); break;
+      case OnnxDataType.int16: out[i] = view.getInt16(at, true); break;
+      case OnnxDataType.uint16: out[i] = view.getUint16(at, true); break;
       case OnnxDataType.int8: out[i] = view.getInt8(at); break;
       case OnnxDataType.uint8:
       case OnnxDataType.bool: out[i] = view.getUint8(at); break;

@@ -13,8 +13,12 @@ import { z } from 'zod';
  * - `attention`: MatMul-family kernels over two activations (QKᵀ, AV), Softmax, fused attention;
  * - `layerNorm`, `gelu`: those ops, fused or not fused into one kernel (LayerNorm written out as
  *   ReduceMean/Sub/Pow/Sqrt/Div lands in `elementwise`);
- * - `elementwise`: the remaining arithmetic (bias adds, residuals, masks, casts);
- * - `copies`: data movement — Reshape, Transpose, Gather (embeddings), Concat, Slice, Expand …;
+ * - `elementwise`: the remaining arithmetic (bias adds, residuals, masks, casts, comparisons, and
+ *   integer arithmetic such as the dictionary bridge's bucket hashing: Mul, Add, Mod);
+ * - `copies`: data movement — Reshape, Transpose, Gather (embeddings), Concat, Slice, Expand …, and
+ *   the scatters, Gather's inverse (ScatterElements, ScatterND: a reducing one, as the bridge's
+ *   scatter-add, does one operation per element it moves, which the FLOP count counts, but its time
+ *   is that of moving them);
  * - `other`: kernels of any other op;
  * and `betweenKernels`: run time outside every kernel (executor, allocation, thread hand-offs).
  */
@@ -29,11 +33,13 @@ const GELU_OPS = new Set(['Gelu', 'BiasGelu', 'FastGelu', 'QuickGelu', 'Erf']);
 const ELEMENTWISE_OPS = new Set([
   'Add', 'Sub', 'Mul', 'Div', 'Pow', 'Sqrt', 'Reciprocal', 'Neg', 'Abs', 'Exp', 'Log', 'Tanh', 'Relu', 'Sigmoid', 'Where',
   'Equal', 'Not', 'And', 'Or', 'Less', 'Greater', 'Cast', 'CumSum', 'ReduceMean', 'ReduceSum', 'ReduceMax', 'Max', 'Min',
-  'Clip', 'BiasAdd', 'BiasSoftmax', 'Sum',
+  'Clip', 'BiasAdd', 'BiasSoftmax', 'Sum', 'Mod', 'Floor', 'Ceil', 'Round', 'Sign', 'LessOrEqual', 'GreaterOrEqual', 'Xor',
+  'BitShift', 'BitwiseAnd', 'BitwiseOr', 'BitwiseXor', 'BitwiseNot', 'IsNaN', 'IsInf',
 ]);
 const COPY_OPS = new Set([
   'Reshape', 'Transpose', 'Gather', 'GatherElements', 'Concat', 'Slice', 'Squeeze', 'Unsqueeze', 'Expand', 'Shape', 'Size',
   'Identity', 'Flatten', 'Split', 'Tile', 'Range', 'ConstantOfShape', 'MemcpyFromHost', 'MemcpyToHost',
+  'GatherND', 'Scatter', 'ScatterElements', 'ScatterND', 'Pad',
 ]);
 
 export const OperatorProfileSchema = z.object({

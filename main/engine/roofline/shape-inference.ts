@@ -32,12 +32,12 @@ const SAME_SHAPE = new Set([
   'LogSoftmax', 'Gelu', 'FastGelu', 'QuickGelu', 'BiasGelu', 'Sign', 'Floor', 'Ceil', 'Round', 'Clip', 'LayerNormalization',
   'SimplifiedLayerNormalization', 'SkipLayerNormalization', 'SkipSimplifiedLayerNormalization', 'HardSigmoid', 'Selu',
   'Elu', 'LeakyRelu', 'Mish', 'Softplus', 'CumSum', 'Trilu', 'Not', 'IsNaN', 'QuantizeLinear', 'DequantizeLinear',
-  'DynamicQuantizeLinear', 'Sin', 'Cos', 'HardSwish',
+  'DynamicQuantizeLinear', 'Sin', 'Cos', 'HardSwish', 'Scatter', 'ScatterElements', 'ScatterND',
 ]);
 const BOOL_RESULT = new Set(['Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'And', 'Or', 'Xor', 'Not', 'IsNaN']);
 const BROADCAST = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Mod', 'Max', 'Min', 'Sum', 'Mean', 'PRelu', 'BitShift', ...BOOL_RESULT]);
 const REDUCE = new Set(['ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1', 'ReduceL2', 'ReduceSumSquare', 'ReduceLogSumExp']);
-const INTEGER_TYPES = new Set<number>([OnnxDataType.int64, OnnxDataType.int32, OnnxDataType.int8, OnnxDataType.uint8]);
+const INTEGER_TYPES = new Set<number>([OnnxDataType.int64, OnnxDataType.int32, OnnxDataType.int16, OnnxDataType.uint16, OnnxDataType.int8, OnnxDataType.uint8]);
 
 const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 

@@ -127,7 +127,8 @@ export function modelRoofline(latency: LatencyResult, cost: ModelCost, ceilings:
   const efficiency = groups.map((g) => efficiencyOf(g.batchSize, g.records, cost, measured));
   const notes: string[] = [];
   if (flops.uncounted.length > 0) {
-    notes.push(`${flops.uncounted.length} MatMul node(s) could not be shaped (${flops.uncounted.slice(0, 3).join(', ')}): FLOPs and efficiency are lower bounds`);
+    // uncounted holds both kinds the FLOP count covers, by node name: which kind each is, it does not say.
+    notes.push(`${flops.uncounted.length} MatMul-family or reducing-scatter node(s) could not be shaped (${flops.uncounted.slice(0, 3).join(', ')}): FLOPs and efficiency are lower bounds`);
   }
   if (flops.unknownOps.length > 0) notes.push(`ops the FLOP count does not look into: ${flops.unknownOps.join(', ')}`);
   const bytes = cost.bytes(1, medianLength);
