@@ -21,12 +21,15 @@ const config = {
     'package.json',
     'dist/electron/**',
     'dist/renderer/**',
-    // The bundled models (xlir-mini-baseline/hybrid), found beside the sources by model-locations.
+    // The bundled models (xlir-bridge-baseline/hybrid), found beside the sources by model-locations.
     'native-models/default/**',
     // XQuAD-R, brotli-compressed, with its licence and attribution (engine/datasets/bundled-data.ts).
     'data/**',
     // Read at load beside onnx-model.ts's source: the bundle keeps each module's own location.
     'main/engine/roofline/onnx-subset.proto',
+    // The latency replicas' stand-in tokenizer with its provenance and licence, read beside
+    // replica-tokenizer.ts's source in the same way (by the main process: from inside app.asar).
+    'main/engine/replicas/stand-in-tokenizer/**',
     // Production dependencies only: electron-builder leaves devDependencies (electron, vite, …) out.
     'node_modules/**',
     // Sources and build inputs of native modules: the prebuilt binaries are what runs.

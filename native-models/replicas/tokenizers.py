@@ -12,7 +12,7 @@ from pathlib import Path
 from .configs import ReplicaSpec
 
 HUB_URL = "https://huggingface.co/{hub_id}/resolve/main/tokenizer.json"
-STAND_IN = Path(__file__).resolve().parents[1] / "default" / "xlir-mini-baseline" / "tokenizer.json"
+STAND_IN = Path(__file__).resolve().parents[2] / "main" / "engine" / "replicas" / "stand-in-tokenizer" / "tokenizer.json"  # the engine's own stand-in
 
 
 class TokenizerUnavailable(RuntimeError):
@@ -57,7 +57,7 @@ def remap_special_ids(tokenizer: dict, targets: dict[str, int]) -> dict:
 
 def stand_in_tokenizer(spec: ReplicaSpec) -> str:
     if not STAND_IN.exists():
-        raise TokenizerUnavailable(f"the stand-in tokenizer {STAND_IN} is missing (run npm run models:build-default)")
+        raise TokenizerUnavailable(f"the stand-in tokenizer {STAND_IN} is missing: it is part of the repository, restore it with git")
     tokenizer = remap_special_ids(json.loads(STAND_IN.read_text(encoding="utf-8")), spec.special_ids)
     if len(tokenizer["model"]["vocab"]) > spec.encoder.vocab_size:
         raise TokenizerUnavailable(f"stand-in vocabulary is larger than {spec.hub_id}'s")
@@ -72,7 +72,7 @@ def replica_tokenizer(spec: ReplicaSpec, tokenizer_path: Path | None, offline_st
         return text, f"tokenizer.json from {tokenizer_path} (given with --tokenizer)"
     if offline_stand_in:
         return stand_in_tokenizer(spec), (
-            "STAND-IN tokenizer (the bundled xlir-mini WordPiece, special ids moved to the real model's): "
+            "STAND-IN tokenizer (XLIR Bench's 14,000-token WordPiece, special ids moved to the real model's): "
             f"token counts per text differ from {spec.hub_id}'s, so latency per query does too. "
             f"Replace tokenizer.json with {HUB_URL.format(hub_id=spec.hub_id)} for faithful token counts"
         )

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,6 +45,15 @@ describe('the Electron bundles', () => {
   it('is what package.json and the packaging name as the app entry', () => {
     expect(path.join(repoRoot, packageJson.main)).toBe(path.join(DEFAULT_OUTDIR, 'main.js'));
     expect(electronBuilderConfig.extraMetadata.main).toBe(packageJson.main);
+  });
+
+  it("main.js finds the replicas' stand-in tokenizer beside replica-tokenizer.ts's source, in app.asar itself", () => {
+    const code = readFileSync(path.join(outdir, 'main.js'), 'utf8');
+    const [, name, source] = code.match(/var (__xlirSourceUrl\d*) = new URL\("([^"]*main\/engine\/replicas\/replica-tokenizer\.ts)", import\.meta\.url\)\.href;\n/) ?? [];
+    expect(source).toBeDefined(); // no unpacked twin: the main process reads app.asar (electron.config.ts files)
+    expect(code).toContain(`new URL("./stand-in-tokenizer/tokenizer.json", ${name})`);
+    expect(existsSync(path.join(path.dirname(path.resolve(outdir, source)), 'stand-in-tokenizer', 'tokenizer.json'))).toBe(true);
+    expect(electronBuilderConfig.files).toContain('main/engine/replicas/stand-in-tokenizer/**');
   });
 
   it('main.js starts the bundled worker, never a .ts source', () => {

@@ -11,7 +11,8 @@ import type { TextTokenizer } from '../../main/engine/models/tokenizer.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const PARITY_TOKENIZERS = {
-  wordpiece: path.join(REPO_ROOT, 'native-models/default/xlir-mini-baseline'),
+  // A subword WordPiece over all 11 languages: the latency replicas' stand-in (the former bundled xlir-mini one).
+  wordpiece: path.join(REPO_ROOT, 'main/engine/replicas/stand-in-tokenizer'),
   'xlmr-unigram': path.join(REPO_ROOT, 'test/fixtures/xlmr-unigram'),
 };
 

@@ -3,12 +3,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../../main/engine/models/load-model.ts';
-import { bundledModelsDir } from '../../main/engine/models/model-locations.ts';
 import { sha256Model } from '../../main/engine/models/file-hash.ts';
 import { readOnnxModel } from '../../main/engine/roofline/onnx-model.ts';
 import { ensureReplica, generateReplica } from '../../main/engine/replicas/generate-replica.ts';
 import { findReplica, parameterCount, REPLICAS } from '../../main/engine/replicas/replica-catalog.ts';
-import { remapSpecialIds, replicaTokenizer } from '../../main/engine/replicas/replica-tokenizer.ts';
+import { remapSpecialIds, replicaTokenizer, standInTokenizerFile } from '../../main/engine/replicas/replica-tokenizer.ts';
 import { serveFolder, type FileServer } from '../datasets/file-server.ts';
 import { tempModelsDir, tinyReplica, tokenizerFile } from './tiny-replicas.ts';
 
@@ -161,8 +160,10 @@ describe('replica tokenizers', () => {
   });
 
   it('records, for a stand-in, that it is one and its tokens per XQuAD-R question per language', async () => {
-    // A vocabulary just big enough for the stand-in (the bundled WordPiece) keeps the graph small.
-    const standInSize = Object.keys(JSON.parse(readFileSync(path.join(bundledModelsDir(), 'xlir-mini-baseline', 'tokenizer.json'), 'utf8')).model.vocab).length;
+    // A vocabulary just big enough for the stand-in (the replicas module's WordPiece) keeps the graph small.
+    const standInSize = Object.keys(JSON.parse(readFileSync(standInTokenizerFile(), 'utf8')).model.vocab).length;
+    // Pinned: the former bundled xlir-mini WordPiece (stand-in-tokenizer/README.md); another file changes every stand-in's token counts.
+    expect([standInSize, sha256(standInTokenizerFile())]).toEqual([14_000, 'e0f5a2ac7d14f806a875ddfc938466eb4fb596cf204e7e2c9910e44ea70e7c42']);
     const spec = tinyReplica('xlm-roberta-base', { vocabSize: standInSize + 8 });
     const { dir, manifest } = await generateReplica(spec, tempModelsDir('standin'), { tokenizer: { offline: true, hubCacheDir: tempModelsDir('none') } });
     const standIn = manifest.tokenizerStandIn!;

@@ -2,22 +2,28 @@ import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { fetchFailureReason } from '../datasets/download.ts';
 import { XlirError } from '../errors.ts';
-import { bundledModelsDir } from '../models/model-locations.ts';
 import type { ReplicaSpec, SpecialIds } from './replica-catalog.ts';
 
 /**
  * The tokenizer a replica ships with. Token counts matter as much as the graph, so the real one
  * is taken where it can be had: a file the user names, the Hugging Face cache (a machine that has
  * used `transformers` holds it), or a download from the Hub. Without any of them (offline), a
- * stand-in: the bundled xlir-mini WordPiece with its special tokens moved to the real model's ids
- * (as native-models/replicas/tokenizers.py does), and the manifest says so.
+ * stand-in: a subword WordPiece of the replicas module's own (stand-in-tokenizer/, the 14,000-token
+ * tokenizer of the former bundled xlir-mini pair; its README gives provenance and licence) with its
+ * special tokens moved to the real model's ids (as native-models/replicas/tokenizers.py does), and the
+ * manifest says so.
  */
 
 const HUB = 'https://huggingface.co';
 export const hubTokenizerUrl = (hubId: string, hub = HUB) => `${hub}/${hubId}/resolve/main/tokenizer.json`;
-const STAND_IN = () => path.join(bundledModelsDir(), 'xlir-mini-baseline', 'tokenizer.json');
+/**
+ * The stand-in's tokenizer.json, beside this module (packaged into app.asar: electron.config.ts).
+ * Its own copy, not a bundled model's, so replacing the bundled models keeps its token counts.
+ */
+export const standInTokenizerFile = () => fileURLToPath(new URL('./stand-in-tokenizer/tokenizer.json', import.meta.url));
 
 export interface ReplicaTokenizer {
   text: string;
@@ -103,14 +109,14 @@ export function remapSpecialIds(tokenizer: TokenizerJson, targets: SpecialIds): 
 }
 
 async function standIn(spec: ReplicaSpec, reason: string): Promise<ReplicaTokenizer> {
-  const file = STAND_IN();
+  const file = standInTokenizerFile();
   const tokenizer = remapSpecialIds(JSON.parse(await readTokenizerJson(file)) as TokenizerJson, spec.specialIds);
   if (Object.keys(tokenizer.model.vocab).length > spec.architecture.vocabSize) {
     throw new XlirError('TOKENIZER_INVALID', `the stand-in vocabulary (${file}) is larger than ${spec.hubId}'s`);
   }
   return {
     text: `${JSON.stringify(tokenizer)}\n`,
-    source: `STAND-IN tokenizer (the bundled xlir-mini WordPiece, special ids moved to ${spec.hubId}'s)`,
+    source: `STAND-IN tokenizer (XLIR Bench's 14,000-token WordPiece, special ids moved to ${spec.hubId}'s)`,
     standInReason: reason,
   };
 }
