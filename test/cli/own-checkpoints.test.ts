@@ -1,18 +1,19 @@
-// The issue's "done when", end to end through the real CLI: the bundled model in the layouts the
-// ecosystem writes runs without its manifest and gives the bundled model's mAP; the bundled pair
-// runs with --variant int8; a folder that is not a model fails before any dataset work.
+// The issue's "done when", end to end through the real CLI: a model in the layouts the ecosystem
+// writes runs without its manifest and gives the source folder's mAP; a baseline/hybrid pair runs
+// with --variant int8; a folder that is not a model fails before any dataset work. The model is the
+// committed transformer fixture (test/fixtures/tiny-encoder), named and paired here as a family's
+// baseline and hybrid, so these runs do not depend on what native-models/default holds.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundledModelsDir } from '../../main/engine/models/model-locations.ts';
 import { derivedVariantFile } from '../../main/engine/precision/derived-variants.ts';
 import { RunResultSchema, type RunResult } from '../../main/engine/run/run-result.ts';
 import { renderHtmlReport } from '../../main/report/html/html-report.ts';
 import { buildOptimumFolder, buildSentenceTransformersFolder, buildTransformersJsFolder, readSourceModel } from '../models/layout-fixtures.ts';
-import { dataDir, repoRoot } from '../run/fixtures.ts';
+import { dataDir, repoRoot, tinyEncoderDir, tinyModelCopy } from '../run/fixtures.ts';
 
 const run = promisify(execFile);
 const xlir = path.join(repoRoot, 'main/cli/xlir.mjs');
@@ -38,7 +39,21 @@ async function cli(args: string[], env: Record<string, string> = {}) {
 
 // One language and a subset of questions (against the full English pool of 1,180 candidates) keeps these runs short.
 const quick = ['--data-dir', dataDir, '--langs', 'en', '--max-queries', '40', '--warmup', '2', '--min-queries', '10', '--min-duration', '0', '--bootstrap', '200', '--no-lexical-floor', '--no-roofline', '--no-history'];
-const baselineDir = path.join(bundledModelsDir(), 'xlir-mini-baseline');
+
+// The fixture as a pair: folders and names `<family>-baseline` / `<family>-hybrid`, so a layout without
+// a manifest reads family and checkpoint from its folder name. Both get prefixes (the fixture has
+// none), so a layout that lost them would tokenize other text and give another mAP.
+const fixture = JSON.parse(fs.readFileSync(path.join(tinyEncoderDir, 'manifest.json'), 'utf8')) as { family: string; pooling: string; normalize: boolean; maxLength: number; dimension: number };
+const baselineName = `${fixture.family}-baseline`;
+const hybridName = `${fixture.family}-hybrid`;
+const prefixes = { query: 'question: ', passage: 'answer: ' };
+const pairMember = (changes: Record<string, unknown>) => {
+  const dir = tinyModelCopy(changes);
+  roots.push(path.dirname(dir));
+  return dir;
+};
+const baselineDir = pairMember({ name: baselineName, checkpoint: 'baseline', prefixes });
+const hybridDir = pairMember({ name: hybridName, checkpoint: 'hybrid', prefixes });
 
 async function runJson(args: string[], env: Record<string, string> = {}): Promise<{ result: RunResult; stdout: string }> {
   const out = path.join(tempDir('xlir-own-'), 'r.json');
@@ -48,22 +63,23 @@ async function runJson(args: string[], env: Record<string, string> = {}): Promis
   return { result: RunResultSchema.parse(JSON.parse(fs.readFileSync(out, 'utf8'))), stdout: r.stdout };
 }
 
-describe('the bundled model in the ecosystem\'s layouts, without its manifest', () => {
-  it('runs from Optimum, transformers.js and sentence-transformers folders with the mAP of the bundled model', async () => {
+describe('a model in the ecosystem\'s layouts, without its manifest', () => {
+  it('runs from Optimum, transformers.js and sentence-transformers folders with the mAP of the source folder', async () => {
     const source = readSourceModel(baselineDir);
     const root = tempDir('xlir-layouts-');
     const folders = [
-      buildOptimumFolder(source, path.join(root, 'optimum', 'xlir-mini-baseline')),
-      buildTransformersJsFolder(source, path.join(root, 'transformers.js', 'xlir-mini-baseline')),
-      buildSentenceTransformersFolder(source, path.join(root, 'sentence-transformers', 'xlir-mini-baseline')),
+      buildOptimumFolder(source, path.join(root, 'optimum', baselineName)),
+      buildTransformersJsFolder(source, path.join(root, 'transformers.js', baselineName)),
+      buildSentenceTransformersFolder(source, path.join(root, 'sentence-transformers', baselineName)),
     ];
     const { result } = await runJson([baselineDir, ...folders].flatMap((dir) => ['--model', dir]));
-    const [bundled, ...layouts] = result.models;
-    expect(bundled.quality).not.toBeNull();
-    expect(layouts.map((m) => m.name)).toEqual(['xlir-mini-baseline#2', 'xlir-mini-baseline#3', 'xlir-mini-baseline#4']);
+    const [original, ...layouts] = result.models;
+    expect(original.quality).not.toBeNull();
+    expect(original.manifest.prefixes).toEqual(prefixes);
+    expect(layouts.map((m) => m.name)).toEqual([`${baselineName}#2`, `${baselineName}#3`, `${baselineName}#4`]);
     for (const m of layouts) {
-      expect(m.manifest).toMatchObject({ pooling: 'mean', normalize: true, maxLength: 128, prefixes: bundled.manifest.prefixes, dimension: 128, checkpoint: 'baseline', family: 'xlir-mini' });
-      expect(m.quality).toEqual(bundled.quality);
+      expect(m.manifest).toMatchObject({ pooling: fixture.pooling, normalize: fixture.normalize, maxLength: fixture.maxLength, prefixes, dimension: fixture.dimension, checkpoint: 'baseline', family: fixture.family });
+      expect(m.quality).toEqual(original.quality);
     }
     expect(layouts[1].manifest.graph).toBe(path.join('onnx', 'model.onnx'));
   });
@@ -75,7 +91,7 @@ describe('the bundled model in the ecosystem\'s layouts, without its manifest', 
     expect(r.stdout).toContain('(sentence-transformers layout, no manifest.json)');
     expect(r.stdout).toMatch(/pooling\s+"mean"\s+1_Pooling\/config\.json/);
     expect(r.stdout).toMatch(/normalize\s+true\s+modules\.json \(Normalize\)/);
-    expect(r.stdout).toMatch(/maxLength\s+128\s+sentence_bert_config\.json max_seq_length/);
+    expect(r.stdout).toMatch(new RegExp(`maxLength\\s+${fixture.maxLength}\\s+sentence_bert_config\\.json max_seq_length`));
     expect(r.stdout).toMatch(/int8\s+made by XLIR Bench on first use/);
     expect(r.stdout).toContain(`Ready: xlir run --model ${dir}`);
   });
@@ -111,10 +127,10 @@ describe('a folder that is not a model', () => {
   });
 });
 
-describe('precision variants of the bundled pair', () => {
+describe('precision variants of a baseline/hybrid pair', () => {
   it('xlir run --variant int8 reports latency and mAP per precision, the mAP loss with its interval, and int8 with int8', async () => {
-    const { result, stdout } = await runJson(['--variant', 'int8'], { XLIR_CACHE_DIR: tempDir('xlir-cache-') });
-    expect(result.models.map((m) => m.name)).toEqual(['xlir-mini-baseline', 'xlir-mini-baseline@int8', 'xlir-mini-hybrid', 'xlir-mini-hybrid@int8']);
+    const { result, stdout } = await runJson(['--model', baselineDir, '--model', hybridDir, '--variant', 'int8'], { XLIR_CACHE_DIR: tempDir('xlir-cache-') });
+    expect(result.models.map((m) => m.name)).toEqual([baselineName, `${baselineName}@int8`, hybridName, `${hybridName}@int8`]);
     expect(result.precision).toHaveLength(2);
     for (const table of result.precision!) {
       const [graph, int8] = table.rows;
@@ -128,11 +144,11 @@ describe('precision variants of the bundled pair', () => {
     }
     const int8Run = result.models[1];
     expect(int8Run.variant).toMatchObject({ name: 'int8', derived: { source: { file: path.join(baselineDir, 'model.onnx') } } });
-    expect(result.comparisons.map((c) => `${c.baseline} -> ${c.candidate}`)).toEqual(['xlir-mini-baseline -> xlir-mini-hybrid', 'xlir-mini-baseline@int8 -> xlir-mini-hybrid@int8']);
-    expect(stdout).toMatch(/Precision: xlir-mini-baseline[\s\S]*\(graph\)\s+fp32[\s\S]*int8\s+int8\*/);
+    expect(result.comparisons.map((c) => `${c.baseline} -> ${c.candidate}`)).toEqual([`${baselineName} -> ${hybridName}`, `${baselineName}@int8 -> ${hybridName}@int8`]);
+    expect(stdout).toMatch(new RegExp(`Precision: ${baselineName}[\\s\\S]*\\(graph\\)\\s+fp32[\\s\\S]*int8\\s+int8\\*`));
 
     const html = renderHtmlReport([{ result, machine: { id: 'm', label: 'this machine' } }]);
-    expect(html).toContain('Precision: xlir-mini-hybrid');
+    expect(html).toContain(`Precision: ${hybridName}`);
     expect(html).toContain('sentence alone');
   });
 });

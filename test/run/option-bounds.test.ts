@@ -2,11 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { boundedRunConfigSchema, boundedSweepConfigSchema, runLimitsFor } from '../../main/engine/run/bounded-config.ts';
 import { activationBytesPerSequence, maxBatchSize, OPTION_LIMITS, runOptionIssues, type RunLimits } from '../../main/engine/run/option-bounds.ts';
 import { RunConfigSchema } from '../../main/engine/run/run-config.ts';
-import { bundledModelsDir } from '../../main/engine/models/model-locations.ts';
-import path from 'node:path';
+import { tinyEncoderDir } from './fixtures.ts';
 
 const GiB = 2 ** 30;
-/** A 2-core machine with 8 GiB free, running a model like the bundled ones (128 tokens, width 128). */
+/** A 2-core machine with 8 GiB free, running a small transformer (128 tokens, width 128). */
 const limits: RunLimits = { machine: { cores: 2, availableMemoryBytes: 8 * GiB }, models: [{ name: 'xlir-mini', maxLength: 128, hidden: 128 }] };
 const base = { models: ['/m'] };
 const messages = (input: unknown, l: RunLimits = limits) => runOptionIssues(input, l).map((i) => `${i.path.join('.')}: ${i.message}`);
@@ -75,8 +74,8 @@ describe('bounds on run options', () => {
   });
 
   it('reads the sizes of a run\'s models from their manifests, and this machine\'s limits', async () => {
-    const run = await runLimitsFor([path.join(bundledModelsDir(), 'xlir-mini-baseline'), '/no/such/model']);
-    expect(run.models).toEqual([{ name: 'xlir-mini-baseline', maxLength: 128, hidden: 128 }]);
+    const run = await runLimitsFor([tinyEncoderDir, '/no/such/model']);
+    expect(run.models).toEqual([{ name: 'xlir-tiny-test', maxLength: 64, hidden: 32 }]);
     expect(run.machine.cores).toBeGreaterThan(0);
     expect(run.machine.availableMemoryBytes).toBeGreaterThan(0);
   });
