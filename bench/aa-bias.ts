@@ -1,4 +1,4 @@
-// The A/A bias hunt: two byte-identical copies of the bundled baseline (aa-a as baseline, aa-b as
+// The A/A bias hunt: two byte-identical copies of the bench's baseline (aa-a as baseline, aa-b as
 // "hybrid") measured against each other in interleaved rounds under several set-ups, to find what
 // favours one side. A systematic effect shows as ratios (aa-b ÷ aa-a) on one side of 1 in most
 // trials, and flips with the load order if it belongs to whichever session came first.
@@ -15,14 +15,21 @@
 // Short blocks (e.g. --rounds 400 --min-queries 2000 --seconds 0 --rewarm 1: 5 queries a block)
 // pair the two sessions query by query almost, so that a loaded machine's drift cancels within
 // each round and a small systematic difference between the sessions stands out.
-//   node bench/aa-bias.ts [--trials 4] [--seconds 2] [--rounds 20] [--min-queries 100] [--rewarm 5]
+// The baseline is a transformer: by default the multilingual-e5-small latency replica (generated
+// offline on first use, bench/bench-models.ts), as in bench/aa.ts: the bundled dictionary bridge
+// runs in under a millisecond, so its sessions would differ by little but the harness around them.
+// A replica's queries are slower than the former 2-layer xlir-mini baseline's, so a block of
+// --min-queries takes longer; --model DIR (or a model or replica name) measures another model.
+// Prints the model first.
+//   node bench/aa-bias.ts [--model DIR] [--trials 4] [--seconds 2] [--rounds 20] [--min-queries 100] [--rewarm 5]
 //                         [--variants default,swapped,...] [--data-dir DIR]
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatTable } from '../main/cli/terminal.ts';
-import { aaPair } from './aa-models.ts';
+import { aaBaseline, aaPair } from './aa-models.ts';
+import { modelLine } from './bench-models.ts';
 import { benchWorkload, callsDifference, childProcessSystem, inProcessSystem, runTrial, saveCandidates, type System, type Trial } from './aa-harness.ts';
 
 const VARIANTS = ['default', 'swapped', 'no-spin', 'one-thread', 'fresh-session', 'processes'] as const;
@@ -36,6 +43,7 @@ const { values } = parseArgs({
     'min-queries': { type: 'string', default: '100' },
     rewarm: { type: 'string', default: '5' },
     variants: { type: 'string', default: VARIANTS.join(',') },
+    model: { type: 'string' },
     'data-dir': { type: 'string' },
   },
 });
@@ -48,8 +56,10 @@ const options = { rounds: Number(values.rounds), seconds: Number(values.seconds)
 
 const root = await mkdtemp(path.join(os.tmpdir(), 'xlir-aa-bias-'));
 try {
-  const [dirA, dirB] = await aaPair(root);
-  const workload = await benchWorkload(dataDir);
+  const baseline = await aaBaseline(values.model);
+  console.log(await modelLine(baseline));
+  const [dirA, dirB] = await aaPair(root, baseline);
+  const workload = await benchWorkload(dataDir, baseline);
   const candidatesFile = await saveCandidates(root, workload.candidates);
 
   /** [aa-a, aa-b] for a variant, created in its load order. */

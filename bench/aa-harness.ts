@@ -23,15 +23,17 @@ import { loadModel, type LoadModelOptions } from '../main/engine/models/load-mod
 import type { OnnxEncoder } from '../main/engine/models/onnx-encoder.ts';
 import { CandidateIndex } from '../main/engine/retrieval/exact-search.ts';
 import { RetrievalQueryProcessor } from '../main/engine/run/retrieval-processor.ts';
-import { BASELINE_DIR } from './aa-models.ts';
 
 export type SessionOptions = Pick<LoadModelOptions, 'intraOpThreads' | 'allowSpinning'>;
 
-/** The issue's workload: XQuAD-R en+de, 100 questions, the full candidate pool of the two languages. */
-export async function benchWorkload(dataDir: string): Promise<{ dataset: RetrievalDataset; candidates: Float32Array; dimension: number; meanQueryTokens: number }> {
+/**
+ * The issue's workload: XQuAD-R en+de, 100 questions, the full candidate pool of the two languages,
+ * embedded by `baseline` (the bench's model, aa-models.ts's aaBaseline).
+ */
+export async function benchWorkload(dataDir: string, baseline: string): Promise<{ dataset: RetrievalDataset; candidates: Float32Array; dimension: number; meanQueryTokens: number }> {
   const { dataset } = await loadDataset({ name: 'xquad-r', dataDir, langs: ['en', 'de'], maxQueries: 100, seed: 1 });
-  // Every variant of the bundled baseline embeds passages alike: encode the pool once.
-  const encoder = await loadModel(BASELINE_DIR);
+  // Every copy of the baseline (aa-models.ts) embeds passages alike: encode the pool once.
+  const encoder = await loadModel(baseline);
   const candidates = await encodeTexts(encoder, dataset.candidates.map((c) => c.text), 'passage', 32);
   const tokens = dataset.queries.reduce((sum, q) => sum + encoder.tokenize([q.text], 'query').sequenceLength, 0);
   await encoder.dispose();

@@ -2,7 +2,13 @@
 // that kills it past a memory or time cap (so the old behaviour can be measured without waking the
 // kernel's out-of-memory killer): exit status, first line of standard error, peak RSS, wall and CPU
 // time. Run it against this checkout, and against an older one for the figures before a fix:
-//   node bench/bad-inputs.ts [--xlir PATH/main/cli/xlir.mjs] [--rss-cap-mb 3000] [--time-cap-s 30]
+// The model is the bundled baseline, native-models/default/xlir-bridge-baseline, by default (the
+// subject is the engine's handling of the inputs, not a graph): a dictionary bridge whose
+// sentence_embedding output is [batch, 4096] (pooling none), so a huge batch's output alone is
+// 16 KB a text (the former xlir-mini baseline's [batch, seq, 128] states were 512 B a token): peak
+// RSS figures are not comparable with ones taken on it. An older checkout's xlir may not load the
+// bridge (pass --model with a model it knows). Prints the model first.
+//   node bench/bad-inputs.ts [--xlir PATH/main/cli/xlir.mjs] [--model DIR] [--rss-cap-mb 3000] [--time-cap-s 30]
 // Not a test (test/run/option-bounds.test.ts and test/cli/* are): it prints what it measured.
 import { spawn } from 'node:child_process';
 import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
@@ -10,11 +16,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatTable } from '../main/cli/terminal.ts';
+import { benchModelDir, bundledBaselineDir, modelLine } from './bench-models.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
   options: {
     xlir: { type: 'string', default: path.join(repoRoot, 'main/cli/xlir.mjs') },
+    model: { type: 'string' },
     'rss-cap-mb': { type: 'string', default: '3000' },
     'time-cap-s': { type: 'string', default: '30' },
     only: { type: 'string' },
@@ -23,7 +31,8 @@ const { values } = parseArgs({
 const rssCapBytes = Number(values['rss-cap-mb']) * 2 ** 20;
 const timeCapMs = Number(values['time-cap-s']) * 1000;
 const dataDir = process.env.XLIR_DATA_DIR ?? path.resolve(repoRoot, '../shared/data');
-const model = path.join(repoRoot, 'native-models/default/xlir-mini-baseline');
+const model = await benchModelDir(values.model, bundledBaselineDir);
+process.stdout.write(`${await modelLine(model)}\n`);
 
 // A data folder whose xquad-r/en.json is 600 MB of zero bytes (sparse: it takes no disk).
 const zeros = mkdtempSync(path.join(os.tmpdir(), 'xlir-zeros-'));

@@ -4,6 +4,14 @@
 // …) so that drift and other load hit all variants alike. Prints a table, then one line per variant:
 //   variant=int8 bytes=… p50_ms=… ratio_to_fp32=…   (ratio < 1: faster than the fp32 graph)
 // Quality per variant is what `xlir run --variant int8 --variant fp16` measures.
+// The model by default is a transformer, the multilingual-e5-small latency replica (12 BERT layers,
+// 384 wide: MatMuls for int8 to quantise and fp16 to halve; generated offline on first use into
+// the user models folder, bench/bench-models.ts): the bundled dictionary bridge has no MatMul, so
+// int8 cannot be made from it (`xlir variants --make int8` refuses it) and its graph runs in under
+// a millisecond. The replica's weights are random, which does not change its latency. Its int8 and
+// fp16 variants are derived on first use (cached by the graph's sha256 under the tool's cache).
+// Figures taken before on the former 2-layer xlir-mini baseline are not comparable.
+// --model DIR (or a model or replica name) measures another. Prints the model first.
 //   node bench/precision.ts [--model DIR] [--data-dir DIR] [--rounds 20] [--per-round 50] [--threads 1]
 import { statSync } from 'node:fs';
 import path from 'node:path';
@@ -13,7 +21,7 @@ import { loadDataset } from '../main/engine/datasets/registry.ts';
 import { createSystemClock } from '../main/engine/latency/clock.ts';
 import { summarize } from '../main/engine/latency/summary.ts';
 import { loadModel } from '../main/engine/models/load-model.ts';
-import { bundledModelsDir } from '../main/engine/models/model-locations.ts';
+import { benchModelDir, benchReplicaDir, modelLine } from './bench-models.ts';
 
 const { values } = parseArgs({
   options: {
@@ -25,11 +33,12 @@ const { values } = parseArgs({
   },
 });
 const repo = path.resolve(import.meta.dirname, '..');
-const modelDir = values.model ?? path.join(bundledModelsDir(), 'xlir-mini-baseline');
+const modelDir = await benchModelDir(values.model, () => benchReplicaDir());
 const dataDir = values['data-dir'] ?? process.env.XLIR_DATA_DIR ?? path.resolve(repo, '../shared/data');
 const threads = Number(values.threads);
 
 const variants = [undefined, 'int8', 'fp16'] as const;
+console.log(await modelLine(modelDir));
 const encoders = await Promise.all(variants.map((variant) => loadModel(modelDir, { intraOpThreads: threads, interOpThreads: 1, ...(variant && { variant }) })));
 const { dataset } = await loadDataset({ name: 'xquad-r', dataDir, langs: ['en'] });
 const texts = dataset.queries.slice(0, 200).map((q) => q.text);
