@@ -1,7 +1,8 @@
-"""Builds the dictionary-bridge pair (bridge/model.py) from scratch, as a list of steps:
+"""Rebuilds the bundled default pair, the dictionary bridge (bridge/model.py), from scratch, as a list of steps:
 
   data         fetch the Debian packages, build lexicons, parallel segments and 11-language QA (native-models/data)
-  vocabulary   word-level WordPiece over all 11 languages with each token's concepts and idf (bridge/vocabulary.py);
+  vocabulary   the translated words of all 11 languages (a long word as its first six characters) and every
+               character, with each token's concepts, idf and the trigram buckets' idf (bridge/vocabulary.py);
                unknown-token rate per language on XQuAD-R
   init         the shared initialisation: the dictionary bridge itself (no regime's data), saved once
   checkpoints  baseline (X-X-mono) and hybrid (α = 0.5) from that initialisation, same steps, data order and seed;
@@ -9,11 +10,11 @@
   evaluate     `xlir run` (the engine) on full XQuAD-R over the pair: mAP per setting, bias, paired differences
   cards        MODEL-CARD.md of each model from training.json and the engine's results
 
-    npm run models:build-bridge -- --size-factor 2.5   # = bash native-models/python.sh bridge.build_pair …
+    npm run models:build-default                    # = bash native-models/python.sh bridge.build_pair
     … -- --from evaluate                            # re-run from a step (earlier steps' files are kept)
 
-Writes .cache/native-models/bridge-pair/xlir-bridge-{baseline,hybrid}/ (--out-dir; not the bundled folder:
-the pair is not bundled, see TRAINING.md) and keeps intermediate files in .cache/native-models/bridge-build/.
+Writes native-models/default/xlir-bridge-{baseline,hybrid}/ (--out-dir) and keeps intermediate files in
+.cache/native-models/bridge-build/. Each folder (model.onnx and tokenizer.json) must stay under 10 MB.
 Deterministic given the seed.
 """
 
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from data.lexicons import common_chinese_characters
 from train.build_default import (
-    MAX_LENGTH, MAX_ONNX_BYTES, REGIME_LABELS, WEIGHTS_LICENCE, Build, build_parser, evaluate_pair,
+    MAX_ONNX_BYTES, REGIME_LABELS, WEIGHTS_LICENCE, Build, build_parser, evaluate_pair,
     reference_cases, run_steps, sha256_of, step_data, train_regimes, write_cards, write_reference,
 )  # fmt: skip
 from train.data import REPO_ROOT
@@ -41,11 +42,12 @@ from .vocabulary import LEXICON_WORDS, MAX_CHARS_PER_WORD, Vocabulary, build_voc
 
 FAMILY = "xlir-bridge"
 DIMENSION = 4096
+MAX_LENGTH = 512  # tokens: a word without a translation is spelled out in characters
 VOCABULARY_FILE = "vocabulary.pickle"
 
 
 def step_vocabulary(build: Build) -> None:
-    vocabulary = build_vocabulary(build.built_data, build.data_dir, common_chinese_characters(CHINESE_CHARACTERS), build.args.lexicon_words)
+    vocabulary = build_vocabulary(build.built_data, build.data_dir, build.args.dimension, common_chinese_characters(CHINESE_CHARACTERS), build.args.lexicon_words)
     write_tokenizer_json(vocabulary.tokens, build.tokenizer_path, split_chinese=False, max_chars_per_word=MAX_CHARS_PER_WORD)
     with open(build.work / VOCABULARY_FILE, "wb") as handle:
         pickle.dump(vocabulary, handle)
@@ -67,7 +69,7 @@ def step_init(build: Build) -> None:
 
 
 def step_checkpoints(build: Build) -> None:
-    for checkpoint, regime, run_dir, history in train_regimes(build, FAMILY):
+    for checkpoint, regime, run_dir, history in train_regimes(build, FAMILY, MAX_LENGTH):
         folder = export_folder(build, load_checkpoint(run_dir / "checkpoint.pt").eval(), f"{FAMILY}-{checkpoint}", checkpoint, regime)
         build.log(f"{FAMILY}-{checkpoint}: final loss {history['final_loss']:.3f}, validation {history['validation']}, {history['seconds']:.0f} s → {folder}")
 
@@ -79,10 +81,10 @@ def export_folder(build: Build, model: BridgeEncoder, name: str, checkpoint: str
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     export_bridge(model, folder / MODEL_FILE)
-    onnx_bytes = (folder / MODEL_FILE).stat().st_size
-    if onnx_bytes > MAX_ONNX_BYTES * args.size_factor:
-        raise SystemExit(f"{folder / MODEL_FILE} is {onnx_bytes} bytes, over the {MAX_ONNX_BYTES * args.size_factor:.0f} limit")
     shutil.copyfile(build.tokenizer_path, folder / "tokenizer.json")
+    folder_bytes = (folder / MODEL_FILE).stat().st_size + (folder / "tokenizer.json").stat().st_size
+    if folder_bytes > MAX_ONNX_BYTES * args.size_factor:
+        raise SystemExit(f"{folder}: model.onnx and tokenizer.json are {folder_bytes} bytes, over the {MAX_ONNX_BYTES * args.size_factor:.0f} limit")
     write_manifest(build_manifest(
         name=name, family=FAMILY, checkpoint=checkpoint, pooling="none", normalize=True, max_length=MAX_LENGTH,
         output=SENTENCE_OUTPUT, dimension=model.config.dimension,
@@ -92,7 +94,8 @@ def export_folder(build: Build, model: BridgeEncoder, name: str, checkpoint: str
             f"{REGIME_LABELS[regime]} steps on multilingual data built from Debian packages; see MODEL-CARD.md."
         ),
     ), folder)  # fmt: skip
-    write_reference(folder, reference_cases(model, build.tokenizer_path), "text as the engine feeds it (no prefixes); ids from @huggingface/tokenizers; vector = torch forward + L2 norm")
+    # The reference is the graph's own weights (float16 token weights) run by torch, so onnxruntime must match it closely.
+    write_reference(folder, reference_cases(model.compact(), build.tokenizer_path), "text as the engine feeds it (no prefixes); ids from @huggingface/tokenizers; vector = torch forward of the exported weights + L2 norm")
     return folder
 
 
@@ -102,7 +105,7 @@ def step_evaluate(build: Build) -> None:
 
 def step_cards(build: Build) -> None:
     stats = build.read_json("tokenizer.json.stats")
-    write_cards(build, FAMILY, {"architecture": "bridge", "tokens_with_translations": stats["tokens_with_translations"], "build_command": "npm run models:build-bridge"})
+    write_cards(build, FAMILY, {"architecture": "bridge", "max_length": MAX_LENGTH, "tokens_with_translations": stats["tokens_with_translations"], "build_command": "npm run models:build-default"})
 
 
 STEPS = (
@@ -117,10 +120,10 @@ STEPS = (
 
 def main() -> None:
     cache = REPO_ROOT / ".cache" / "native-models"
-    parser = build_parser(__doc__, STEPS, cache / "bridge-build", cache / "bridge-pair", steps=800, batch_size=64, lr=0.005, weight_decay=0.0)
+    parser = build_parser(__doc__, STEPS, cache / "bridge-build", REPO_ROOT / "native-models" / "default", steps=800, batch_size=64, lr=0.005, weight_decay=0.0)
     parser.add_argument("--dimension", type=int, default=DIMENSION, help="trigram buckets: the vectors' width")
     parser.add_argument("--lexicon-words", type=int, default=LEXICON_WORDS, help="lexicon words per language beyond those of the training text")
-    parser.add_argument("--size-factor", type=float, default=1.0, help="allow model.onnx up to this many times 10 MB")
+    parser.add_argument("--size-factor", type=float, default=1.0, help="allow model.onnx and tokenizer.json together up to this many times 10 MB")
     run_steps(parser.parse_args(), STEPS)
 
 

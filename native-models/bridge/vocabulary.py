@@ -1,20 +1,20 @@
-"""The dictionary bridge's vocabulary: whole words of all 11 languages as WordPiece tokens, and for
-each token the English concepts it stands for.
+"""The dictionary bridge's vocabulary: the words of all 11 languages that the Debian lexicons
+translate, as WordPiece tokens with the English concepts they stand for, and every character.
 
-A token's concepts are its own surface form (names, numbers and shared words match across
-languages as they are) and up to three English words the Debian lexicons translate it to, weighted
-by the lexicons' scores. English tokens stand for themselves and their base form (a plural suffix
-rule). The tokenizer is the engine's greedy longest-match WordPiece, which gives three cheap
-morphological matches for free, so the vocabulary adds tokens for them:
+A token's concepts are its own surface form and up to three English words the lexicons translate
+it to, weighted by the lexicons' scores. English tokens stand for themselves and their base form (a
+plural suffix rule). Everything else is spelled out in characters, whose trigrams the graph computes
+(bridge/model.py), so a word without a translation costs no token. The tokenizer is the engine's
+greedy longest-match WordPiece, which gives cheap morphological matches, so:
+- a word longer than six characters is its first six (a translated prefix standing for the
+  translations of every word it begins, by their frequency) followed by its remaining characters:
+  truncation is a strong stemmer, and the remaining characters still count as trigrams;
 - a word's stem (the word less one or two final letters) carries the word's concepts, so an
-  inflected form the lexicons lack ("москве") matches its stem ("москв" → Москва → moscow) and
-  leaves its ending to a `##` piece;
+  inflected form the lexicons lack ("москве") matches its stem ("москв" → Москва → moscow);
 - Thai and Chinese are written without spaces, so their words are also `##` continuations and a
-  run of text splits into dictionary words by maximal matching;
-- Arabic clitics ("و", "ال", "بال"…) are word-start tokens of their own, so the word after them
-  is matched as a `##` continuation; German words are continuations too, for compounds.
-Numbers 0–2100 are whole tokens (years match across every language), and every character seen is a
-token, so almost nothing is [UNK].
+  run of text splits into dictionary words by maximal matching.
+The special tokens come first, then the characters (word starts, then the same as continuations),
+then the words: the graph tells characters by their ids.
 Inverse document frequency comes from real text only (Tatoeba lines, LibreOffice UI strings, the
 original SQuAD and ARCD texts): the word-by-word renderings drop function words, so counting them
 would make "der" or "и" look rare.
@@ -30,18 +30,19 @@ from pathlib import Path
 from typing import Iterable
 
 from data.lexicons import SCRIPTS
-from data.render import ARABIC_PREFIXES, arabic_lookup_forms, english_lookup_forms
+from data.render import arabic_lookup_forms, english_lookup_forms
 from train.data import LANGUAGES, built_file, read_qa_items, tatoeba_pairs
 from xlir_encoder.tokenizer_json import CONTINUATION_PREFIX, SPECIAL_TOKENS
+
+from .trigrams import bucket_idf
 
 CONCEPTS_PER_TOKEN = 4  # the token itself and up to three translations
 TRANSLATIONS_PER_TOKEN = CONCEPTS_PER_TOKEN - 1
 UNSPACED = ("th", "zh")  # written without spaces between words
-CONTINUED = UNSPACED + ("ar", "de")  # languages whose words are also `##` continuations (run-on text, clitics, compounds)
 STEMMED = ("ar", "de", "el", "es", "hi", "ru", "tr")  # inflecting languages: stems carry their word's concepts
 MIN_STEM_CHARS = 4
-LEXICON_WORDS = 15000  # lexicon words per language beyond those of the training text (the graph grows ~30 bytes a token)
-NUMBERS = 2100  # 0 … 2100 are whole tokens (years, counts): they match across all languages
+LEXICON_WORDS = 15000  # lexicon words per language beyond those of the training text (~40 bytes a token in the folder)
+PREFIX_CHARS = 6  # a longer word's token is its first six characters
 MAX_TOKEN_CHARS = 40
 MAX_CHARS_PER_WORD = 1000  # WordPiece maps a longer whitespace-free run to [UNK]: Thai and Chinese clauses are long
 
@@ -83,11 +84,13 @@ def content_words(text: str) -> list[str]:
 
 @dataclass
 class Vocabulary:
-    """tokens[i] has id i; concepts[i] lists (concept, share) pairs; idf[i] in [0, 1]."""
+    """tokens[i] has id i; concepts[i] lists (concept, share) pairs; idf[i] in [0, 1]; bucket_idf[b]:
+    the idf of trigram bucket b (of len(bucket_idf) buckets) in real text, for character trigrams."""
 
     tokens: list[str]
     concepts: list[list[tuple[str, float]]]
     idf: list[float]
+    bucket_idf: list[float]
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -145,7 +148,7 @@ def useful_words(words: dict[str, Counter], seen: Counter, english: Counter, cou
     return {w for w in words if w in seen} | set(ranked[:count])
 
 
-def build_vocabulary(built_dir: Path, data_dir: Path, chinese_characters: Iterable[str] = (), lexicon_words: int = LEXICON_WORDS) -> Vocabulary:
+def build_vocabulary(built_dir: Path, data_dir: Path, dimension: int, chinese_characters: Iterable[str] = (), lexicon_words: int = LEXICON_WORDS) -> Vocabulary:
     lexicon = read_lexicon(built_dir)
     headwords = {english for words in lexicon.values() for translations in words.values() for english in translations}
     real = real_texts(built_dir, data_dir)
@@ -194,37 +197,61 @@ def build_vocabulary(built_dir: Path, data_dir: Path, chinese_characters: Iterab
                 stem = word[:-cut]
                 if len(stem) >= MIN_STEM_CHARS and stem not in entries:
                     entries[stem] = entries[word]
-        if not languages.isdisjoint(CONTINUED):
+        if any(in_unspaced_script(c) for c in word):  # not a Latin word inside Thai or Chinese text: its pieces would be endings
             continuation = CONTINUATION_PREFIX + word
             if continuation not in entries:
                 entries[continuation] = entries[word]
-    for clitic in ARABIC_PREFIXES:
-        entries.setdefault(clitic, [])
-    for number in range(NUMBERS + 1):
-        entries[str(number)] = [(f"={number}", 1.0)]
-    # Every character seen, so that nothing is [UNK]. A word start stands for itself; so does a continuation in
-    # an unspaced script (a Chinese or Thai character outside the lexicons is content), elsewhere a continuation
-    # is an inflectional ending and stands for nothing.
-    alphabet = sorted({c for text in real.values() for t in text for c in unicodedata.normalize("NFKC", t).lower() if not c.isspace()} | {c for word in entries for c in word} | set(chinese_characters))
-    for char in alphabet:
-        if is_punctuation(char):
-            entries[char] = []
-        entries.setdefault(char, [(f"={char}", 1.0)])
-        entries.setdefault(CONTINUATION_PREFIX + char, [(f"={char}", 1.0)] if in_unspaced_script(char) else [])
-
-    tokens = list(SPECIAL_TOKENS) + sorted(t for t in entries if t not in SPECIAL_TOKENS)
     idf_by_language = {lang: inverse_document_frequency(documents[lang], len(real[lang])) for lang in LANGUAGES}
 
     def idf(token: str) -> float:
-        word = token[len(CONTINUATION_PREFIX) :] if token.startswith(CONTINUATION_PREFIX) and len(token) > len(CONTINUATION_PREFIX) else token
-        languages = languages_of.get(word) or LANGUAGES
-        return min(idf_by_language[lang](word) for lang in languages)
+        word = token.removeprefix(CONTINUATION_PREFIX)
+        return min(idf_by_language[lang](word) for lang in languages_of.get(word) or LANGUAGES)
 
+    def seen(word: str) -> float:
+        return sum(documents[lang][word] for lang in languages_of.get(word, ())) + 1e-3  # a lexicon-only word counts a little
+
+    words = translated_prefixes(entries, idf, seen)
+    # Every character seen, as a word start and as a continuation: the graph reads its trigrams.
+    alphabet = sorted({c for text in real.values() for t in text for c in unicodedata.normalize("NFKC", t).lower() if not c.isspace()} | {c for word in entries for c in word} | set(chinese_characters))
+    alphabet = [c for c in alphabet if c not in SPECIAL_TOKENS]
+    characters = alphabet + [CONTINUATION_PREFIX + c for c in alphabet]
+    tokens = list(SPECIAL_TOKENS) + characters + sorted(words)
+    documents_words = (pre_tokenize(t) for texts in real.values() for t in texts)  # punctuation too: the graph counts its trigrams
     return Vocabulary(
         tokens=tokens,
-        concepts=[entries.get(t, []) for t in tokens],
-        idf=[idf(t) if entries.get(t) else 0.0 for t in tokens],
+        concepts=[words[t][0] if t in words else [] for t in tokens],
+        idf=[words[t][1] if t in words else 0.0 for t in tokens],
+        bucket_idf=bucket_idf(documents_words, dimension),
     )
+
+
+def translated_prefixes(entries: dict[str, list[tuple[str, float]]], idf, seen) -> dict[str, tuple[list[tuple[str, float]], float]]:
+    """Token → (concepts, idf) for the tokens that carry a translation. A word longer than PREFIX_CHARS
+    (outside Thai and Chinese) becomes its prefix, which stands for itself and the commonest
+    translations of the words it begins, weighted by how often each word occurs; its idf is the
+    commonest such word's."""
+    merged: dict[str, Counter] = defaultdict(Counter)
+    idfs: dict[str, float] = {}
+    for word in sorted(entries):  # a fixed order: float sums and ties come out the same in every build
+        concepts = entries[word]
+        truncate = len(word) > PREFIX_CHARS and not word.startswith(CONTINUATION_PREFIX) and not any(in_unspaced_script(c) for c in word)
+        key = word[:PREFIX_CHARS] if truncate else word
+        idfs[key] = min(idfs.get(key, 1.0), idf(word))
+        for concept, share in concepts[1:]:
+            merged[key][concept] += share * seen(word)
+    tokens = {}
+    for key, translations in merged.items():
+        if len(key.removeprefix(CONTINUATION_PREFIX)) < 2 or not translations:
+            continue  # a character is read as trigrams by the graph
+        top = sorted(translations.items(), key=lambda item: (-item[1], item[0]))[:TRANSLATIONS_PER_TOKEN]
+        total = sum(score for _, score in top)
+        tokens[key] = ([("=" + key.removeprefix(CONTINUATION_PREFIX), 1.0)] + [(concept, score / total) for concept, score in top], idfs[key])
+    return tokens
+
+
+def character_count(tokens: list[str]) -> int:
+    """How many leading tokens are special tokens or characters (the vocabulary's order)."""
+    return next((i for i, t in enumerate(tokens) if t not in SPECIAL_TOKENS and len(t.removeprefix(CONTINUATION_PREFIX)) > 1), len(tokens))
 
 
 def arabic_form_translations(word: str, words: dict[str, Counter]) -> Counter:

@@ -14,8 +14,8 @@ from xlir_encoder.onnx_export import export_onnx
 CHECK_SCRIPT = REPO_ROOT / "native-models" / "xlir_encoder" / "check_model_folder.mjs"
 COMMITTED_FOLDERS = [
     REPO_ROOT / "test" / "fixtures" / "tiny-encoder",
-    REPO_ROOT / "native-models" / "default" / "xlir-mini-baseline",
-    REPO_ROOT / "native-models" / "default" / "xlir-mini-hybrid",
+    REPO_ROOT / "native-models" / "default" / "xlir-bridge-baseline",
+    REPO_ROOT / "native-models" / "default" / "xlir-bridge-hybrid",
 ]
 
 

@@ -4,7 +4,7 @@ from train.model_card import read_run_results, render_model_card
 
 RECORD = {
     "name": "xlir-mini-hybrid", "checkpoint": "hybrid", "sibling_names": ["xlir-mini-baseline", "xlir-mini-hybrid"],
-    "seed": 13, "max_length": 128, "parameters": 1000, "onnx_bytes": 4000, "weights_licence": "GPL-3.0-or-later",
+    "seed": 13, "max_length": 128, "parameters": 1000, "build_command": "npm run models:build-transformer", "onnx_bytes": 4000, "weights_licence": "GPL-3.0-or-later",
     "encoder": {"num_layers": 2, "hidden_size": 128, "num_heads": 4, "intermediate_size": 512, "max_positions": 128, "vocab_size": 14000},
     "init": {"steps": 1500, "batch_size": 64, "pairs": 500000, "seconds": 60.0, "sha256": "ab" * 32},
     "training": {"regime_label": "hybrid", "alpha": 0.5, "mono_batches": 120, "cross_batches": 130, "steps": 250, "batch_size": 32,
@@ -53,6 +53,7 @@ def test_without_results_the_card_says_not_yet_measured():
     assert "| `trans-de-en` | 1.9-6 | dictionary de↔en (Ding) | GPL-2+ |" in card
     assert "| de | 20,000 | 2,500 | 14,000 | 5,000 | 80% |" in card and "| en | 0 | 0 | 0 | 5,202 | original |" in card
     assert "| init | 10.0 min | 18.3 min |" in card and "| all | 12.0 min | 19.3 min |" in card
+    assert "`npm run models:build-transformer` on test cpu" in card  # the command that built it, as the record says
 
 
 def test_an_engine_run_fills_both_columns_and_the_paired_difference():
@@ -75,14 +76,14 @@ def test_a_file_that_is_not_a_run_result_is_refused():
 def test_a_bridge_card_describes_the_dictionary_bridge_and_its_build_command():
     record = {
         **RECORD, "name": "xlir-bridge-hybrid", "sibling_names": ["xlir-bridge-baseline", "xlir-bridge-hybrid"], "architecture": "bridge",
-        "encoder": {"vocab_size": 636445, "concept_count": 320697, "dimension": 4096, "concepts_per_token": 4, "trigrams_per_concept": 8},
-        "init": {"kind": "dictionary bridge", "sha256": "cd" * 32}, "tokenizer_bytes": 15_000_000, "tokens_with_translations": 411954,
-        "build_command": "npm run models:build-bridge",
+        "encoder": {"vocab_size": 187555, "concept_count": 52000, "dimension": 4096, "concepts_per_token": 4, "trigrams_per_word": 6, "trigrams_per_concept": 8},
+        "init": {"kind": "dictionary bridge", "sha256": "cd" * 32}, "tokenizer_bytes": 3_500_000, "tokens_with_translations": 178426,
+        "build_command": "npm run models:build-default",
     }  # fmt: skip
     card = render_model_card(record)
     assert card.startswith("# xlir-bridge-hybrid — dictionary-bridge encoder (hybrid)")
-    assert "hashed into 4,096 dimensions" in card and "not a\ntransformer" in card
-    assert "| shared initialisation | the dictionary bridge (weight = the token's idf" in card and "`cdcdcdcdcdcdcdcd…`" in card
-    assert "by `npm run models:build-bridge`" in card and "`npm run models:build-bridge` on test cpu" in card
+    assert "hashed into 4,096 dimensions" in card and "not a transformer" in card and "178,426 word tokens" in card
+    assert "| shared initialisation | the dictionary bridge (a word token's weights = its idf" in card and "`cdcdcdcdcdcdcdcd…`" in card
+    assert "by `npm run models:build-default`" in card and "`npm run models:build-default` on test cpu" in card
     assert "Same architecture, tokenizer, initialisation, seed, steps and (per batch kind) data order as `xlir-bridge-baseline`" in card
     assert "BERT-style" not in card

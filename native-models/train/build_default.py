@@ -1,4 +1,5 @@
-"""Rebuilds the bundled default pair from scratch, as a list of steps:
+"""Builds the xlir-mini transformer pair (the bundled pair until the dictionary bridge replaced it: it stays
+the record of what a small transformer trained here reaches, TRAINING.md) from scratch, as a list of steps:
 
   data         fetch the Debian packages, build lexicons, parallel segments and 11-language QA (native-models/data)
   tokenizer    WordPiece over the training text of all 11 languages; unknown-token rate per language on XQuAD-R
@@ -8,11 +9,11 @@
   evaluate     `xlir run` (the engine) on full XQuAD-R over the pair: mAP per setting, bias, paired differences
   cards        MODEL-CARD.md of each model from training.json and the engine's results
 
-    npm run models:build-default                   # = bash native-models/python.sh train.build_default
+    npm run models:build-transformer               # = bash native-models/python.sh train.build_default
     … -- --from evaluate                           # re-run from a step (earlier steps' files are kept)
     … -- --device cuda --steps 4000                # more steps where a GPU exists
 
-Writes native-models/default/xlir-mini-{baseline,hybrid}/ and keeps intermediate files (data, the
+Writes .cache/native-models/transformer-pair/xlir-mini-{baseline,hybrid}/ and keeps intermediate files (data, the
 shared initialisation, checkpoints, histories, the run result) in .cache/native-models/default-build/.
 Deterministic given the seed (each training process runs one thread by default). A step is a function of the Build: a new one (e.g.
 precision variants after `checkpoints`) is one more entry in STEPS.
@@ -170,7 +171,7 @@ def step_checkpoints(build: Build) -> None:
         build.log(f"{FAMILY}-{checkpoint}: final loss {history['final_loss']:.3f}, validation {history['validation']}, {history['seconds']:.0f} s → {folder}")
 
 
-def train_regimes(build: Build, family: str) -> list[tuple[str, str, Path, dict]]:
+def train_regimes(build: Build, family: str, max_length: int = MAX_LENGTH) -> list[tuple[str, str, Path, dict]]:
     """Both regimes train at once from build.init_path, each in its own process (train.train,
     --threads each): the runs are independent given the initialisation and seed, and two
     single-threaded processes use two cores better than one process whose small matrices split
@@ -186,7 +187,7 @@ def train_regimes(build: Build, family: str) -> list[tuple[str, str, Path, dict]
             "--tokenizer", str(build.tokenizer_path), "--built-data", str(build.built_data), "--out", str(run_dir),
             "--regime", regime, "--alpha", str(args.alpha), "--steps", str(args.steps), "--batch-size", str(args.batch_size),
             "--lr", str(args.lr), "--weight-decay", str(args.weight_decay), "--seed", str(args.seed), "--device", args.device,
-            "--threads", str(threads), "--max-length", str(MAX_LENGTH),
+            "--threads", str(threads), "--max-length", str(max_length),
         ]  # fmt: skip
         run_dir.mkdir(parents=True, exist_ok=True)
         log = open(run_dir / "train.log", "w", encoding="utf-8")
@@ -239,7 +240,7 @@ def evaluate_pair(build: Build, family: str) -> None:
 
 
 def step_cards(build: Build) -> None:
-    write_cards(build, FAMILY, {})
+    write_cards(build, FAMILY, {"build_command": "npm run models:build-transformer"})
 
 
 def write_cards(build: Build, family: str, extra: dict) -> None:
@@ -359,7 +360,7 @@ def run_steps(args: argparse.Namespace, steps: tuple[tuple[str, Callable[[Build]
 
 
 def main() -> None:
-    parser = build_parser(__doc__, STEPS, REPO_ROOT / ".cache" / "native-models" / "default-build", REPO_ROOT / "native-models" / "default")
+    parser = build_parser(__doc__, STEPS, REPO_ROOT / ".cache" / "native-models" / "default-build", REPO_ROOT / ".cache" / "native-models" / "transformer-pair")
     parser.add_argument("--vocab-size", type=int, default=14000)
     parser.add_argument("--layers", type=int, default=2)
     parser.add_argument("--init-steps", type=int, default=1000, help="translation-ranking steps of the shared initialisation")

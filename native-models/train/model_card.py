@@ -2,7 +2,7 @@
 measured them, the XQuAD-R results of an `xlir run --json FILE` (schema:
 main/contract/run-result.schema.json).
 
-    bash native-models/python.sh train.model_card --model-dir native-models/default/xlir-mini-hybrid \
+    bash native-models/python.sh train.model_card --model-dir native-models/default/xlir-bridge-hybrid \
         [--results run.json]
 
 Without results the table says "not yet measured". Both bundled models are shown when the run has
@@ -150,7 +150,7 @@ def timings_section(record: dict) -> str:
     timings = record.get("build_timings") or {}
     if not timings:
         return ""
-    lines = ["## Build time", "", f"`{record.get('build_command', 'npm run models:build-default')}` on {record['machine']}:", "", "| step | wall | CPU |", "|---|---|---|"]
+    lines = ["## Build time", "", f"`{record['build_command']}` on {record['machine']}:", "", "| step | wall | CPU |", "|---|---|---|"]
     lines += [f"| {step} | {t['wall_s'] / 60:.1f} min | {t['cpu_s'] / 60:.1f} min |" for step, t in timings.items()]
     lines.append(f"| all | {sum(t['wall_s'] for t in timings.values()) / 60:.1f} min | {sum(t['cpu_s'] for t in timings.values()) / 60:.1f} min |")
     return "\n".join(lines) + "\n"
@@ -177,19 +177,21 @@ def bridge_parts(record: dict) -> tuple[str, str, str, str, str]:
     """The same for the dictionary-bridge pair (native-models/bridge)."""
     c, init = record["encoder"], record["init"]
     intro = f"""A dictionary-bridge encoder built on a CPU from Debian's dictionaries, name lists and translation catalogues:
-each word of the {c['vocab_size']:,}-token vocabulary stands for itself and up to three English translations, each of
-those for its character trigrams, and a sentence is the weighted sum of them, hashed into {c['dimension']:,} dimensions
-(a sparse vector). It is the character 3-gram TF-IDF floor seen through a dictionary, with learned weights: not a
-transformer, and not the XLM-R/LaBSE scale of the paper. The two batch regimes fine-tune the weights from one shared
-dictionary bridge; the table below says where they stand against the TF-IDF floor and each other."""
-    files = f"""`model.onnx` ({record['onnx_bytes']:,} bytes: int32 concept ids, float16 weights, int16 trigram buckets;
+each of the {record['tokens_with_translations']:,} word tokens (a word the lexicons translate, a longer one as its first six characters) stands
+for itself and up to three English translations, any other word is spelled in characters, and a sentence is the
+weighted sum of all their character trigrams, hashed into {c['dimension']:,} dimensions (a sparse vector). It is the character
+3-gram TF-IDF floor seen through a dictionary, with learned weights: not a transformer, and not the XLM-R/LaBSE scale
+of the paper. The two batch regimes fine-tune the weights from one shared dictionary bridge; the table below says
+where they stand against the TF-IDF floor and each other."""
+    files = f"""`model.onnx` ({record['onnx_bytes']:,} bytes: int16 trigram buckets and concept ids, float16 token weights;
   opset 16, inputs `input_ids`/`attention_mask` int64 [batch, seq], output `sentence_embedding` [batch, {c['dimension']}]);
-  `tokenizer.json` ({record['tokenizer_bytes']:,} bytes: word-level WordPiece, {c['vocab_size']:,} tokens, Chinese runs kept whole),
+  `tokenizer.json` ({record['tokenizer_bytes']:,} bytes: WordPiece, {c['vocab_size']:,} tokens: characters first, then words; Chinese runs kept whole),
   `manifest.json` (no pooling, L2 normalised, max {record['max_length']} tokens, no prefixes)."""
-    architecture = f"""Token → up to {c['concepts_per_token']} concepts (itself, then translations; {record['tokens_with_translations']:,} tokens have at
-least one) → each concept's first {c['trigrams_per_concept']} character trigrams, hashed (CRC-32) into {c['dimension']:,} buckets; weight of a
-(token, concept) learned, {record['parameters']:,} parameters; {c['concept_count']:,} concepts. Gather, Gather, ScatterElements(add)."""
-    init_row = f"the dictionary bridge (weight = the token's idf × the concept's share of the lexicon scores; no training, no regime's data); sha256 `{init['sha256'][:16]}…`"
+    architecture = f"""A character token adds its trigram with its word's neighbouring characters (computed in the graph from the ids), weighted
+per bucket; a word token adds its own first {c['trigrams_per_word']} trigrams and up to {c['concepts_per_token'] - 1} English translations' first {c['trigrams_per_concept']}, each
+with a learned weight; trigrams hashed ((a·P1 + b)·P2 + c mod {c['dimension']:,}) alike in both; {record['parameters']:,} parameters;
+{c['concept_count']:,} English concepts. Gathers, integer arithmetic, ScatterElements(add)."""
+    init_row = f"the dictionary bridge (a word token's weights = its idf × each concept's share of the lexicon scores, a character trigram's = its bucket's idf in real text; no training, no regime's data); sha256 `{init['sha256'][:16]}…`"
     return "dictionary-bridge encoder", intro, files, architecture, init_row
 
 
@@ -198,7 +200,7 @@ def render_model_card(record: dict, results: dict | None = None) -> str:
     title, intro, files, architecture, init_row = (bridge_parts if record.get("architecture") == "bridge" else transformer_parts)(record)
     validation = ", ".join(f"{k} {v:.3f}" for k, v in t["validation_loss"].items())
     siblings = "`, `".join(n for n in record.get("sibling_names", []) if n != record["name"])
-    command = record.get("build_command", "npm run models:build-default")
+    command = record["build_command"]
     return f"""# {record['name']} — {title} ({record['checkpoint']})
 
 {intro}

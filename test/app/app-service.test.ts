@@ -226,7 +226,7 @@ describe('app service: models, datasets and preferences', () => {
     const before = (await service.call('listModels', {})) as ApiOutputs['listModels'];
     expect(before.filter((m) => m.source === 'user')).toEqual([]);
     const bundled = before.filter((m) => m.source === 'bundled');
-    expect(bundled.map((m) => m.ok && m.name)).toEqual(['xlir-mini-baseline', 'xlir-mini-hybrid']);
+    expect(bundled.map((m) => m.ok && m.name)).toEqual(['xlir-bridge-baseline', 'xlir-bridge-hybrid']);
     for (const m of bundled) expect(m.dir.startsWith(bundledModelsDir())).toBe(true);
 
     const empty = tmp('empty');

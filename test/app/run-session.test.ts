@@ -108,7 +108,7 @@ describe('runs started from the app', () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'xlir-app-run-'));
     const { service: s, events } = service(home);
     expect(await s.call('getCalibration', {})).toBeNull();
-    const { runId } = (await s.call('startCalibration', { config: config({ models: [tinyEncoderDir, 'xlir-mini-hybrid'] }) })) as ApiOutputs['startCalibration'];
+    const { runId } = (await s.call('startCalibration', { config: config({ models: [tinyEncoderDir, 'xlir-bridge-hybrid'] }) })) as ApiOutputs['startCalibration'];
     expect(events[0]).toMatchObject({ type: 'run-started', runId, config: { models: [tinyEncoderDir, tinyEncoderDir], quality: false, lexicalFloor: false, roofline: false } });
     expect(await eventMatching(s, events, isEnd)).toEqual({ type: 'run-finished', runId, status: 'completed' });
     const stored = (await s.call('getRun', { ref: runId })) as ApiOutputs['getRun'];

@@ -51,7 +51,7 @@ async function openApp(page: Page, url: string): Promise<void> {
 /** Fills the form for a quick run of the bundled baseline/hybrid pair on English and German. */
 async function configureQuickRun(page: Page, minDurationS: number): Promise<void> {
   await expect(page.getByRole('heading', { name: 'Configure a run' })).toBeVisible();
-  for (const name of ['xlir-mini-baseline', 'xlir-mini-hybrid']) await page.getByRole('checkbox', { name }).check();
+  for (const name of ['xlir-bridge-baseline', 'xlir-bridge-hybrid']) await page.getByRole('checkbox', { name }).check();
   await page.getByRole('button', { name: 'None', exact: true }).click();
   await page.getByRole('checkbox', { name: 'en', exact: true }).check();
   await page.getByRole('checkbox', { name: 'de', exact: true }).check();
@@ -90,21 +90,21 @@ test('configures a quick run in the form, watches it live and sees its results',
   const runId = (await status.getAttribute('data-run-id'))!;
   runIds.push(runId);
   // Every measured query of both models reached its chart.
-  for (const model of ['xlir-mini-baseline', 'xlir-mini-hybrid']) {
+  for (const model of ['xlir-bridge-baseline', 'xlir-bridge-hybrid']) {
     await expect(page.locator(`[data-testid="trace-chart"][data-model="${model}"]`)).toHaveAttribute('data-points', '60');
   }
 
   await page.getByRole('link', { name: 'See the results' }).click();
   await expect(page).toHaveURL(new RegExp(`#/runs/${runId}$`));
   const quality = page.getByTestId('quality-table');
-  await expect(quality.getByRole('columnheader')).toHaveText(['setting', 'xlir-mini-baseline', 'xlir-mini-hybrid', 'lexical floor (TF-IDF)']);
+  await expect(quality.getByRole('columnheader')).toHaveText(['setting', 'xlir-bridge-baseline', 'xlir-bridge-hybrid', 'lexical floor (TF-IDF)']);
   await expect(quality.getByRole('row', { name: /mAP cross-lingual/ })).toBeVisible();
   // One matrix per model and one for the floor, each over the two languages chosen.
   await expect(page.getByTestId('heat-map')).toHaveCount(3);
   await expect(page.getByTestId('heat-map').first()).toHaveAttribute('data-languages', '2');
   await expect(page.getByTestId('heat-map').first().getByRole('rowheader')).toHaveText(['de', 'en']);
   const verdict = page.getByTestId('verdict');
-  await expect(verdict.getByRole('heading')).toHaveText('xlir-mini-hybrid vs xlir-mini-baseline');
+  await expect(verdict.getByRole('heading')).toHaveText('xlir-bridge-hybrid vs xlir-bridge-baseline');
   await expect(verdict).toContainText('Latency:');
   await expect(verdict.getByRole('row', { name: /cross.lingual/ })).toBeVisible();
   await expect(page.getByTestId('histogram')).toBeVisible();
@@ -116,7 +116,7 @@ test('configures a quick run in the form, watches it live and sees its results',
   await expect(plot).toHaveAttribute('data-ceilings', '1');
   expect(Number(await plot.getAttribute('data-points'))).toBeGreaterThan(2);
   await expect(plot.getByTestId('roofline-ceiling')).toHaveCount(1);
-  await expect(roofline.getByTestId('roofline-table').getByRole('row', { name: /xlir-mini-(baseline|hybrid) 1 .*-bound/ })).toHaveCount(2);
+  await expect(roofline.getByTestId('roofline-table').getByRole('row', { name: /xlir-bridge-(baseline|hybrid) 1 .*-bound/ })).toHaveCount(2);
   await expect(roofline.getByTestId('operator-shares').getByRole('columnheader', { name: 'MatMul', exact: true })).toBeVisible();
   await expect(roofline).toContainText(/read bandwidth [\d.]+ GB\/s/);
   await screenshots(page, 'results');
@@ -216,13 +216,13 @@ test('exports reports as downloads', async ({ page, served }) => {
   const report = JSON.parse(jsonReport) as { format: string; runs: { result: { id: string; models: { name: string }[] } }[] };
   expect(report.format).toBe('xlir-bench-report');
   expect(report.runs.map((r) => r.result.id)).toEqual([runIds[0]]);
-  expect(report.runs[0].result.models.map((m) => m.name)).toEqual(['xlir-mini-baseline', 'xlir-mini-hybrid']);
+  expect(report.runs[0].result.models.map((m) => m.name)).toEqual(['xlir-bridge-baseline', 'xlir-bridge-hybrid']);
 
   await exportBox.getByLabel('Report format').selectOption('html');
   const [html] = await Promise.all([page.waitForEvent('download'), exportBox.getByRole('button', { name: 'Download' }).click()]);
   const text = readFileSync(await html.path(), 'utf8');
   expect(text.startsWith('<!DOCTYPE html>')).toBe(true);
-  expect(text).toContain('xlir-mini-hybrid vs xlir-mini-baseline');
+  expect(text).toContain('xlir-bridge-hybrid vs xlir-bridge-baseline');
   // The run's roofline, as in the app: one system's ceilings over both models' points.
   expect(text).toMatch(/<figure class="chart roofline" data-points="\d+" data-ceilings="1">/);
 
@@ -233,7 +233,7 @@ test('exports reports as downloads', async ({ page, served }) => {
   const sharedText = readFileSync(await shared.path(), 'utf8');
   const sharedRun = (JSON.parse(sharedText) as { runs: { machine: { label: string }; result: { machine: { hostname: string }; models: { dir: string }[] } }[] }).runs[0];
   expect(sharedRun.result.machine.hostname).toMatch(/^machine-[0-9a-f]{8}$/);
-  expect(sharedRun.result.models.map((m) => m.dir)).toEqual(['…/xlir-mini-baseline', '…/xlir-mini-hybrid']);
+  expect(sharedRun.result.models.map((m) => m.dir)).toEqual(['…/xlir-bridge-baseline', '…/xlir-bridge-hybrid']);
   expect(sharedText).not.toContain(repoRoot);
   await exportBox.getByTestId('export-redact').uncheck();
 
@@ -310,7 +310,7 @@ test('adds a model folder by its path, and cancels a run in progress', async ({ 
   await expect(page.locator('label', { has: tiny })).toContainText('user');
 
   // The tiny model alone, for long enough to be cancelled in its latency phase.
-  for (const name of ['xlir-mini-baseline', 'xlir-mini-hybrid']) await page.getByRole('checkbox', { name }).uncheck();
+  for (const name of ['xlir-bridge-baseline', 'xlir-bridge-hybrid']) await page.getByRole('checkbox', { name }).uncheck();
   await page.getByRole('checkbox', { name: /Retrieval quality/ }).uncheck();
   await page.getByLabel('Min duration (s)').fill('120');
   await page.getByRole('button', { name: 'Start run' }).click();
@@ -330,8 +330,10 @@ test('adds a model folder by its path, and cancels a run in progress', async ({ 
 async function configureLatencyRun(page: Page, scenario: 'Offline' | 'Server'): Promise<void> {
   await expect(page.getByRole('heading', { name: 'Configure a run' })).toBeVisible();
   const models = page.getByRole('group', { name: 'Models' });
+  // The heading shows before the models are listed: wait for them, or there is nothing to uncheck yet.
+  await expect(models.getByRole('checkbox', { name: 'xlir-bridge-hybrid' })).toBeVisible();
   for (const box of await models.locator('input[type=checkbox]:enabled').all()) await box.uncheck();
-  await models.getByRole('checkbox', { name: 'xlir-mini-hybrid' }).check();
+  await models.getByRole('checkbox', { name: 'xlir-bridge-hybrid' }).check();
   await page.getByRole('button', { name: 'None', exact: true }).click();
   await page.getByRole('checkbox', { name: 'en', exact: true }).check();
   await page.getByRole('checkbox', { name: 'de', exact: true }).check();
@@ -363,7 +365,7 @@ test('runs the offline and the server scenario from the form; a reload afterward
   // Offline: one latency section per batch size, and the rate at each.
   await expect(page.getByRole('heading', { name: /^Offline, batches of/ })).toHaveText(['Offline, batches of 1', 'Offline, batches of 4']);
   await expect(page.getByTestId('percentiles')).toHaveCount(2);
-  await expect(page.getByTestId('scenario-notes')).toContainText(/xlir-mini-hybrid: batch 1: [\d.,]+ q\/s, batch 4: [\d.,]+ q\/s\./);
+  await expect(page.getByTestId('scenario-notes')).toContainText(/xlir-bridge-hybrid: batch 1: [\d.,]+ q\/s, batch 4: [\d.,]+ q\/s\./);
   await screenshots(page, 'results-offline', ['light']);
 
   await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Configure' }).click();
@@ -371,7 +373,7 @@ test('runs the offline and the server scenario from the form; a reload afterward
   await page.getByLabel('Target QPS').fill('20');
   const serverRun = await runToResults(page);
   // Server: the rate offered and completed, whether it kept up, and the time queries queued.
-  await expect(page.getByTestId('scenario-notes')).toContainText(/xlir-mini-hybrid: (kept up|did NOT keep up) offered 20 q\/s, completed [\d.,]+ q\/s, load [\d.]+\./);
+  await expect(page.getByTestId('scenario-notes')).toContainText(/xlir-bridge-hybrid: (kept up|did NOT keep up) offered 20 q\/s, completed [\d.,]+ q\/s, load [\d.]+\./);
   await expect(page.getByTestId('percentiles').getByRole('row', { name: /queue/ })).toHaveCount(1);
   await screenshots(page, 'results-server', ['light']);
 
@@ -400,7 +402,7 @@ test('warns on the results page and in the report when another xlir run was acti
     await configureLatencyRun(page, 'Server');
     await page.getByRole('radio', { name: /^Single-stream/ }).check();
     const models = page.getByRole('group', { name: 'Models' });
-    await models.getByRole('checkbox', { name: 'xlir-mini-baseline' }).check();
+    await models.getByRole('checkbox', { name: 'xlir-bridge-baseline' }).check();
     await page.getByRole('checkbox', { name: /GFLOP\/s against/ }).uncheck();
     await page.getByLabel('Rounds').fill('4');
     await runToResults(page);
@@ -437,11 +439,11 @@ test('calibrates from the form: the first chosen model against itself, and shows
   const runId = (await (await waitForEnd(page)).getAttribute('data-run-id'))!;
   await page.getByRole('link', { name: 'See the results' }).click();
   await expect(page).toHaveURL(new RegExp(`#/runs/${runId}$`));
-  await expect(page.getByTestId('noise-floor')).toContainText(/Noise floor of xlir-mini-hybrid: a run of 4 rounds \(\d+ s\) resolves differences of [\d.]+% or more/);
+  await expect(page.getByTestId('noise-floor')).toContainText(/Noise floor of xlir-bridge-hybrid: a run of 4 rounds \(\d+ s\) resolves differences of [\d.]+% or more/);
   await expect(page.getByTestId('measurement-quality')).not.toContainText('another xlir run');
   await screenshots(page, 'results-calibration', ['light']);
   await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Configure' }).click();
-  await expect(page.getByTestId('calibration-status')).toContainText(/This machine's noise floor \(xlir-mini-hybrid, \d{4}-/);
+  await expect(page.getByTestId('calibration-status')).toContainText(/This machine's noise floor \(xlir-bridge-hybrid, \d{4}-/);
 });
 
 test('generates a latency replica from the form, and lists it with the models, chosen', async ({ page, served }) => {
@@ -463,7 +465,7 @@ test('keeps a trace of over 100k points smooth (opt-in: XLIR_E2E_LONG_TRACE=1, a
   test.skip(!process.env.XLIR_E2E_LONG_TRACE, 'a long run; set XLIR_E2E_LONG_TRACE=1 to measure it');
   test.setTimeout(600_000);
   await openApp(page, served.url);
-  await page.getByRole('checkbox', { name: 'xlir-mini-hybrid' }).uncheck();
+  await page.getByRole('checkbox', { name: 'xlir-bridge-hybrid' }).uncheck();
   await page.getByLabel('Min queries').fill('120000');
   await page.getByLabel('Min duration (s)').fill('0');
   await page.getByRole('checkbox', { name: /Retrieval quality/ }).uncheck();
@@ -539,11 +541,11 @@ test('compares the models the form pairs, in the order chosen', async ({ page, s
   const pairs = page.getByTestId('pairs');
   await expect(pairs.getByRole('button', { name: 'Add a comparison' })).toBeDisabled();
   await expect(pairs).toContainText('each hybrid with the baseline of its family (automatic)');
-  await page.getByRole('group', { name: 'Models' }).getByRole('checkbox', { name: 'xlir-mini-baseline' }).check();
+  await page.getByRole('group', { name: 'Models' }).getByRole('checkbox', { name: 'xlir-bridge-baseline' }).check();
   // The reverse of the automatic pairing: the hybrid as the baseline.
   await pairs.getByRole('button', { name: 'Add a comparison' }).click();
-  await pairs.getByLabel('Comparison 1: baseline').selectOption({ label: 'xlir-mini-hybrid' });
-  await pairs.getByLabel('Comparison 1: candidate').selectOption({ label: 'xlir-mini-baseline' });
+  await pairs.getByLabel('Comparison 1: baseline').selectOption({ label: 'xlir-bridge-hybrid' });
+  await pairs.getByLabel('Comparison 1: candidate').selectOption({ label: 'xlir-bridge-baseline' });
   await runToResults(page);
-  await expect(page.getByTestId('verdict').getByRole('heading')).toHaveText(['xlir-mini-baseline vs xlir-mini-hybrid']);
+  await expect(page.getByTestId('verdict').getByRole('heading')).toHaveText(['xlir-bridge-baseline vs xlir-bridge-hybrid']);
 });

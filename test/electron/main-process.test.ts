@@ -188,7 +188,7 @@ describe('the bundled main process', () => {
 
   it('finds the bundled models beside the sources, as the CLI does', async () => {
     const models = (await call(appFrame, 'listModels', {})).value as AppModelListing[];
-    expect(models.flatMap((m) => (m.source === 'bundled' && m.ok ? [m.name] : []))).toEqual(expect.arrayContaining(['xlir-mini-baseline', 'xlir-mini-hybrid']));
+    expect(models.flatMap((m) => (m.source === 'bundled' && m.ok ? [m.name] : []))).toEqual(expect.arrayContaining(['xlir-bridge-baseline', 'xlir-bridge-hybrid']));
   });
 
   it('reads only folders picked in the native dialog or configured', async () => {

@@ -57,9 +57,10 @@ describe('a Linux package', () => {
     unpacked = walk(path.join(resources, 'app.asar.unpacked')).map((f) => path.relative(path.join(resources, 'app.asar.unpacked'), f).split(path.sep).join('/'));
   }, 240_000);
 
-  it('holds the built app, the bundled models and XQuAD-R, unpacked where native code or the worker opens them', () => {
+  it('holds the built app, the bundled models, the replicas’ stand-in tokenizer and XQuAD-R, unpacked where native code or the worker opens them', () => {
     for (const file of ['package.json', 'dist/electron/main.js', 'dist/electron/benchmark-worker.js', 'dist/electron/preload.cjs', 'dist/renderer/index.html', 'main/engine/roofline/onnx-subset.proto']) expect(archive).toContain(file);
-    for (const name of ['xlir-mini-baseline', 'xlir-mini-hybrid']) {
+    for (const file of ['tokenizer.json', 'README.md']) expect(archive).toContain(`main/engine/replicas/stand-in-tokenizer/${file}`);
+    for (const name of ['xlir-bridge-baseline', 'xlir-bridge-hybrid']) {
       for (const file of ['model.onnx', 'tokenizer.json', 'manifest.json']) expect(unpacked).toContain(`native-models/default/${name}/${file}`);
     }
     for (const lang of ['ar', 'en', 'zh']) expect(unpacked).toContain(`data/xquad-r/${lang}.json.br`);
@@ -72,7 +73,7 @@ describe('a Linux package', () => {
     const offending = all.filter((f) =>
       /^(test|test-output|test-results|bench|build|renderer|\.cache|\.ci|out)\//.test(f) ||
       /^native-models\/(?!default\/).*\.\w+$/.test(f) ||
-      /^main\/(?!engine\/roofline\/onnx-subset\.proto$).*\.\w+$/.test(f) ||
+      /^main\/(?!engine\/roofline\/onnx-subset\.proto$|engine\/replicas\/stand-in-tokenizer\/(tokenizer\.json|README\.md)$).*\.\w+$/.test(f) ||
       /^node_modules\/(electron|electron-builder|vitest|vite|typescript|@playwright|svelte|esbuild)\//.test(f) ||
       /(darwin|win32|linuxmusl)[^/]*\.node$|onnxruntime-node\/bin\/napi-v\d+\/(darwin|win32)\//.test(f) ||
       /__pycache__|\.pyc$/.test(f),

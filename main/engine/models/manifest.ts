@@ -21,9 +21,9 @@ const PrefixesShape = { query: z.string(), passage: z.string() };
 const InputsShape = { inputIds: z.string(), attentionMask: z.string(), tokenTypeIds: z.string() };
 
 const fields = {
-  /** Folder-independent name shown in reports, e.g. `xlir-mini-hybrid`. */
+  /** Folder-independent name shown in reports, e.g. `xlir-bridge-hybrid`. */
   name: z.string().min(1).max(120).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only'),
-  /** Architecture family, e.g. `xlm-roberta-base`, `labse`, `xlir-mini`: a hybrid is compared with the baseline of its family. */
+  /** Architecture family, e.g. `xlm-roberta-base`, `labse`, `xlir-bridge`: a hybrid is compared with the baseline of its family. */
   family: z.string().min(1),
   /**
    * `baseline` and `hybrid` are trained checkpoints of one architecture; a `replica` has the

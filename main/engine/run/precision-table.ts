@@ -17,7 +17,7 @@ const SettingLossSchema = z.object({
 });
 
 export const PrecisionRowSchema = z.object({
-  /** The run's name for it (`xlir-mini-baseline@int8`); the first row is the model itself. */
+  /** The run's name for it (`xlm-roberta-base-replica@int8`); the first row is the model itself. */
   name: z.string(),
   /** Null for the folder's graph (the reference row). */
   variant: z.string().nullable(),

@@ -13,12 +13,12 @@ export interface RunModel {
   variant?: string;
   /** The folder's model name (without the variant). */
   modelName: string;
-  /** The name its results carry: unique in the run (`xlir-mini-baseline@int8`; `#2` for a second folder of the same name). */
+  /** The name its results carry: unique in the run (`xlm-roberta-base-replica@int8`; `#2` for a second folder of the same name). */
   runName: string;
   candidateContext: CandidateContext;
 }
 
-/** The name a run gives a variant's results, so every measured encoder has its own: `xlir-mini-baseline@int8`. */
+/** The name a run gives a variant's results, so every measured encoder has its own: `xlm-roberta-base-replica@int8`. */
 export const variantRunName = (modelName: string, variant?: string): string => (variant === undefined ? modelName : `${modelName}@${variant}`);
 
 /**
