@@ -20,11 +20,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createProgressBar } from '../main/cli/terminal.ts';
+import { replicaOnFirstUse } from '../main/cli/replica-on-first-use.ts';
 import { MODEL_FOLDER_FILES, openModelFolder } from '../main/engine/models/model-folder.ts';
-import { bundledModelsDir, modelSearchDirs, resolveModelArgument, userModelsDir } from '../main/engine/models/model-locations.ts';
-import { ensureReplica } from '../main/engine/replicas/generate-replica.ts';
-import { findReplica, parameterCount } from '../main/engine/replicas/replica-catalog.ts';
+import { bundledModelsDir, modelSearchDirs, resolveModelArgument } from '../main/engine/models/model-locations.ts';
+import { findReplica } from '../main/engine/replicas/replica-catalog.ts';
 
 /** The transformer the latency benches measure unless given --model. */
 export const BENCH_REPLICA = 'multilingual-e5-small-replica';
@@ -32,24 +31,10 @@ export const BENCH_REPLICA = 'multilingual-e5-small-replica';
 /** The bundled baseline: the overhead and bad-input benches' default. */
 export const bundledBaselineDir = () => path.join(bundledModelsDir(), 'xlir-bridge-baseline');
 
-/** A catalogued replica's folder in the user models folder, generated there (offline tokenizer) if missing. */
+/** A catalogued replica's folder in the user models folder, generated there (offline stand-in tokenizer) if missing. */
 export async function benchReplicaDir(name: string = BENCH_REPLICA): Promise<string> {
-  const spec = findReplica(name);
-  if (!spec) throw new Error(`${name} is no catalogued replica (main/engine/replicas/replica-catalog.ts)`);
-  const modelsDir = userModelsDir();
-  if (!existsSync(path.join(modelsDir, spec.name, MODEL_FOLDER_FILES.manifest))) {
-    console.error(
-      `Generating ${spec.name} (latency replica of ${spec.hubId}, ${((parameterCount(spec.architecture) * 4) / 1e9).toFixed(2)} GB, offline stand-in tokenizer) in ${modelsDir}: first use only, a minute or two…`,
-    );
-  }
-  const bar = createProgressBar();
-  const { dir, generated } = await ensureReplica(spec, modelsDir, {
-    tokenizer: { offline: true },
-    onProgress: ({ phase, done, total }) =>
-      bar.update(phase === 'weights' ? `weights ${(done / 1e9).toFixed(2)}/${(total / 1e9).toFixed(2)} GB` : 'stand-in tokens per XQuAD-R question', done, total),
-  });
-  bar.done();
-  if (generated) console.error(`${dir}: generated in ${generated.seconds.toFixed(1)} s`);
+  const dir = await replicaOnFirstUse(name, undefined, { offline: true });
+  if (!dir) throw new Error(`${name} is no catalogued replica (main/engine/replicas/replica-catalog.ts)`);
   return dir;
 }
 
