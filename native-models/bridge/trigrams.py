@@ -7,10 +7,6 @@ product stays below 2^63.
 
 from __future__ import annotations
 
-import math
-from collections import Counter
-from typing import Iterable
-
 P1, P2 = 1_000_003, 999_983
 
 
@@ -27,13 +23,3 @@ def word_buckets(word: str, dimension: int) -> list[int]:
     codes = [0] + [code(c) for c in word] + [0]
     return [trigram_bucket(*codes[i : i + 3], dimension) for i in range(len(codes) - 2)]
 
-
-def bucket_idf(documents: Iterable[list[str]], dimension: int) -> list[float]:
-    """Per bucket, idf over documents (each a list of words) scaled to [0, 1], as vocabulary.inverse_document_frequency."""
-    df: Counter = Counter()
-    total = 0
-    for words in documents:
-        total += 1
-        df.update({b for w in words for b in word_buckets(w, dimension)})
-    scale = math.log(total + 1) if total else 1.0
-    return [math.log((total + 1) / (df[b] + 1)) / scale if total else 1.0 for b in range(dimension)]

@@ -34,7 +34,7 @@ from data.render import arabic_lookup_forms, english_lookup_forms
 from train.data import LANGUAGES, built_file, read_qa_items, tatoeba_pairs
 from xlir_encoder.tokenizer_json import CONTINUATION_PREFIX, SPECIAL_TOKENS
 
-from .trigrams import bucket_idf
+from .trigrams import word_buckets
 
 CONCEPTS_PER_TOKEN = 4  # the token itself and up to three translations
 TRANSLATIONS_PER_TOKEN = CONCEPTS_PER_TOKEN - 1
@@ -260,6 +260,17 @@ def arabic_form_translations(word: str, words: dict[str, Counter]) -> Counter:
         if form in words:
             return words[form]
     return Counter()
+
+
+def bucket_idf(documents: Iterable[list[str]], dimension: int) -> list[float]:
+    """Per trigram bucket, the idf over documents (each a list of words) of the buckets their words' trigrams reach."""
+    df: Counter = Counter()
+    total = 0
+    for words in documents:
+        total += 1
+        df.update({b for w in words for b in word_buckets(w, dimension)})
+    idf = inverse_document_frequency(df, total)
+    return [idf(b) for b in range(dimension)]
 
 
 def inverse_document_frequency(documents: Counter, total: int):

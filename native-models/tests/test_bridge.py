@@ -12,8 +12,8 @@ import numpy as np
 import torch
 
 from bridge.model import TRIGRAMS_PER_CONCEPT, TRIGRAMS_PER_WORD, BridgeEncoder
-from bridge.trigrams import bucket_idf, code, trigram_bucket, word_buckets
-from bridge.vocabulary import MAX_CHARS_PER_WORD, PREFIX_CHARS, Vocabulary, character_count, in_unspaced_script, inverse_document_frequency, pre_tokenize, translated_prefixes
+from bridge.trigrams import code, trigram_bucket, word_buckets
+from bridge.vocabulary import MAX_CHARS_PER_WORD, PREFIX_CHARS, Vocabulary, bucket_idf, character_count, in_unspaced_script, inverse_document_frequency, pre_tokenize, translated_prefixes
 from xlir_encoder.model_folder import build_manifest, write_manifest
 from xlir_encoder.node_tokenizer import REPO_ROOT, node_encode, run_node
 from xlir_encoder.onnx_export import SENTENCE_OUTPUT
