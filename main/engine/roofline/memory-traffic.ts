@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { inferEncoderShapes } from './flop-count.ts';
-import { elementBytes, OnnxDataType, type OnnxModel, type OnnxNode } from './onnx-model.ts';
+import { elementBytes, INTEGER_DATA_TYPES, OnnxDataType, type OnnxModel, type OnnxNode } from './onnx-model.ts';
 import { attrInt, type InferredValue, type ShapeInference } from './shape-inference.ts';
 
 /**
@@ -39,7 +39,7 @@ export type ByteCount = z.infer<typeof ByteCountSchema>;
 /** Ops that hand their input's buffer on, or read only its shape: no data moves. */
 const NO_DATA_MOVED = new Set(['Reshape', 'Squeeze', 'Unsqueeze', 'Flatten', 'Identity', 'Dropout', 'Shape', 'Size']);
 
-const INTEGER_TYPES = new Set<number | null>([OnnxDataType.int64, OnnxDataType.int32, OnnxDataType.int16, OnnxDataType.uint16, OnnxDataType.int8, OnnxDataType.uint8, OnnxDataType.bool]);
+const INTEGER_TYPES = new Set<number | null>([...INTEGER_DATA_TYPES, OnnxDataType.bool]);
 
 const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 

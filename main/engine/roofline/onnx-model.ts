@@ -24,6 +24,9 @@ export const OnnxDataType = {
   double: 11,
 } as const;
 
+/** The integer element types (bool aside): a value of one is computed exactly, and truncates when cast to it. */
+export const INTEGER_DATA_TYPES: readonly number[] = [OnnxDataType.int64, OnnxDataType.int32, OnnxDataType.int16, OnnxDataType.uint16, OnnxDataType.int8, OnnxDataType.uint8];
+
 export interface OnnxTensor {
   name: string;
   dataType: number;

@@ -1,4 +1,4 @@
-import { KEPT_TENSOR_ELEMENTS, OnnxDataType, tensorValues, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx-model.ts';
+import { INTEGER_DATA_TYPES, KEPT_TENSOR_ELEMENTS, OnnxDataType, tensorValues, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx-model.ts';
 
 /**
  * Shapes of every value of an ONNX graph for one concrete input shape, found by walking the nodes
@@ -37,7 +37,7 @@ const SAME_SHAPE = new Set([
 const BOOL_RESULT = new Set(['Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'And', 'Or', 'Xor', 'Not', 'IsNaN']);
 const BROADCAST = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Mod', 'Max', 'Min', 'Sum', 'Mean', 'PRelu', 'BitShift', ...BOOL_RESULT]);
 const REDUCE = new Set(['ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1', 'ReduceL2', 'ReduceSumSquare', 'ReduceLogSumExp']);
-const INTEGER_TYPES = new Set<number>([OnnxDataType.int64, OnnxDataType.int32, OnnxDataType.int16, OnnxDataType.uint16, OnnxDataType.int8, OnnxDataType.uint8]);
+const INTEGER_TYPES = new Set<number>(INTEGER_DATA_TYPES);
 
 const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 
